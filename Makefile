@@ -1,0 +1,65 @@
+# Task runner. `make` alone lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export SAM_CLI_TELEMETRY := 0
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv demo local test unit integration e2e lint fmt build deploy bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml layers/shared/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -r layers/shared/requirements.txt --group dev
+	touch $@
+
+venv: $(STAMP) ## Create .venv with the runtime and development dependencies
+
+demo: $(STAMP) ## Start the local stack and watch a monitor take a StatusHub service down and back up
+	$(BIN)/python -m local.demo
+
+local: $(STAMP) ## Run the local stack (moto + the three functions + StatusHub simulator) until Ctrl-C
+	$(BIN)/python -m local.stack
+
+lint: $(STAMP) ## ruff, ruff format --check, mypy --strict, import-linter, sam validate --lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	PYTHONPATH=layers/shared:functions $(BIN)/lint-imports
+	$(BIN)/sam validate --lint
+
+fmt: $(STAMP) ## Format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint ## Lint, then every test suite (unit, integration, end-to-end on the local stack)
+	$(BIN)/pytest
+
+unit: $(STAMP) ## Only the pure-domain unit tests
+	$(BIN)/pytest tests/unit
+
+integration: $(STAMP) ## Only the handler tests on moto
+	$(BIN)/pytest tests/integration
+
+e2e: $(STAMP) ## Only the end-to-end tests on the local stack
+	$(BIN)/pytest tests/e2e
+
+build: $(STAMP) ## sam build (no container; python3.11 on this machine)
+	$(BIN)/sam build
+
+deploy: build ## sam deploy --guided (needs AWS credentials)
+	$(BIN)/sam deploy --guided
+
+bench: $(STAMP) ## Benchmarks: print the table and write bench/results.json
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtualenv, build output and local state
+	rm -rf $(VENV) .aws-sam .local .mypy_cache .ruff_cache

@@ -1,0 +1,56 @@
+"""EventBridge glue of the evaluator: one check result per invocation, into alerting.intake."""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from alerting.dead_letters import EventDeadLetters
+from alerting.delivery.queue import DeliveryQueue
+from alerting.intake import IntakeDependencies, process_check
+from alerting.models.check import CheckResult
+from alerting.observability import logger, metrics, tracer
+from alerting.settings import Settings
+from alerting.storage.alert_definitions import AlertDefinitions
+from alerting.storage.config_cache import ConfigCache
+from alerting.storage.integrations import Integrations
+from alerting.storage.monitors import Monitors
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.parser import ValidationError, parse
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+
+class CheckResultEvent(EventBridgeModel):
+    detail: CheckResult
+
+
+@functools.cache
+def _dependencies() -> tuple[IntakeDependencies, EventDeadLetters]:
+    settings = Settings()
+    table = boto3.resource("dynamodb").Table(settings.table_name)
+    sqs = boto3.client("sqs")
+    deps = IntakeDependencies(
+        monitors=Monitors(table),
+        config=ConfigCache(AlertDefinitions(table), Integrations(table), settings.config_cache_seconds),
+        queue=DeliveryQueue(sqs, settings.delivery_queue_url, settings.delivery_dlq_url),
+        retention=timedelta(days=settings.alert_retention_days),
+        clock=lambda: datetime.now(UTC),
+    )
+    return deps, EventDeadLetters(sqs, settings.evaluator_dlq_url)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    deps, dead_letters = _dependencies()
+    try:
+        check = parse(event=event, model=CheckResultEvent).detail
+    except ValidationError as exc:
+        # No retry can fix a malformed event: park it and succeed, so it is not retried for a day.
+        dead_letters.park(event, str(exc))
+        return {"verdict": "malformed"}
+    return process_check(check, deps).summary()

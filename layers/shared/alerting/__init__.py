@@ -1,0 +1,1 @@
+"""Alerting: check results in, Uptrends-style alerts out, delivered to StatusHub and other integrations."""

@@ -1,0 +1,56 @@
+"""How the config API words its errors: Uptrends' MessageList, with the field each message is about."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError
+from alerting.models.api import MessageInfo, MessageList
+
+_FRIENDLY = {
+    "extra_forbidden": "is not a known field",
+    "missing": "is required",
+    "uuid_parsing": "is not a guid",
+    "uuid_type": "is not a guid",
+    "json_invalid": "is not valid JSON",
+}
+_LOCATIONS = {"body", "path", "query", "header"}
+
+
+def field_path(location: Sequence[int | str]) -> str:
+    """("body", "StatusHubServiceList", 0, "MonitorGuid") -> "StatusHubServiceList[0].MonitorGuid"."""
+    parts = list(location)
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not part.startswith(("function-", "is-instance[")):
+            path += f".{part}" if path else part
+    return path
+
+
+def from_validation(errors: Iterable[dict[str, Any]]) -> MessageList:
+    messages = [
+        MessageInfo(
+            # For unparsable JSON the location is a character offset, not a field.
+            field="body"
+            if error.get("type") == "json_invalid"
+            else field_path(error.get("loc", ())) or "body",
+            message=_FRIENDLY.get(error.get("type", ""), error.get("msg", "is invalid")),
+        )
+        for error in errors
+    ]
+    return MessageList(messages=messages or [MessageInfo(field="body", message="is invalid")])
+
+
+def from_error(error: InvalidInputError | NotFoundError | AlreadyExistsError) -> MessageList:
+    if isinstance(error, InvalidInputError):
+        return MessageList(messages=[MessageInfo(field=error.field, message=error.message)])
+    return MessageList(messages=[MessageInfo(field=f"{error.kind}Guid", message=str(error))])
+
+
+def single(field: str, message: str) -> MessageList:
+    return MessageList(messages=[MessageInfo(field=field, message=message)])

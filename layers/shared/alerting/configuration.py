@@ -1,0 +1,235 @@
+"""The config API's operations: validate a change against what exists, then apply it through storage."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+from uuid import UUID
+
+from alerting.errors import InvalidInputError, NotFoundError
+from alerting.models.api import (
+    AlertDefinitionInput,
+    AlertDefinitionMonitor,
+    AlertDefinitionPatch,
+    EscalationLevelPatch,
+    IntegrationInput,
+    IntegrationPatch,
+    IntegrationView,
+    LevelIntegrationPatch,
+    LevelIntegrationView,
+    MonitorInput,
+    MonitorPatch,
+    ServiceInput,
+)
+from alerting.models.base import ApiModel
+from alerting.models.config import (
+    AlertDefinition,
+    AlertDefinitionMember,
+    EscalationLevel,
+    Integration,
+    IntegrationService,
+    IntegrationType,
+    LevelIntegration,
+    Monitor,
+)
+from alerting.storage.alert_definitions import AlertDefinitions
+from alerting.storage.integrations import Integrations
+from alerting.storage.monitors import Monitors
+
+M = TypeVar("M", bound=ApiModel)
+
+# Fields a PATCH may carry for compatibility with Uptrends clients but that change nothing themselves.
+_COMPATIBILITY_FLAGS = {"status_hub_service_list_specified", "extra_email_addresses_specified"}
+
+
+def patched(current: M, patch: ApiModel, guid_field: str) -> M:
+    """`current` with the fields the patch names; the result is validated like a full object."""
+    changes = patch.model_dump(exclude_unset=True, exclude=_COMPATIBILITY_FLAGS)
+    _same_guid(changes.pop(guid_field, None), getattr(current, guid_field), guid_field)
+    return type(current).model_validate({**current.model_dump(), **changes})
+
+
+def _same_guid(given: object, expected: object, guid_field: str) -> None:
+    if given is not None and given != expected:
+        raise InvalidInputError(_pascal(guid_field), "does not match the guid in the path")
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+@dataclass
+class Configuration:
+    monitors: Monitors
+    definitions: AlertDefinitions
+    integrations: Integrations
+    new_guid: Callable[[], UUID] = field(default=uuid.uuid4)
+
+    # Monitors
+    def create_monitor(self, given: MonitorInput) -> Monitor:
+        monitor = Monitor.model_validate(
+            {**given.model_dump(), "monitor_guid": given.monitor_guid or self.new_guid()}
+        )
+        self.monitors.create(monitor)
+        return monitor
+
+    def replace_monitor(self, guid: UUID, given: MonitorInput) -> None:
+        _same_guid(given.monitor_guid, guid, "monitor_guid")
+        self.monitors.replace(Monitor.model_validate({**given.model_dump(), "monitor_guid": guid}))
+
+    def patch_monitor(self, guid: UUID, patch: MonitorPatch) -> None:
+        self.monitors.replace(patched(self.monitors.get(guid), patch, "monitor_guid"))
+
+    # Integrations
+    def create_integration(self, given: IntegrationInput) -> IntegrationView:
+        integration = Integration.model_validate(
+            {**given.model_dump(), "integration_guid": given.integration_guid or self.new_guid()}
+        )
+        self.integrations.create(integration)
+        return self.integration_view(integration.integration_guid)
+
+    def integration_view(self, guid: UUID) -> IntegrationView:
+        integration = self.integrations.get(guid)
+        services = self.integrations.services(guid)
+        return IntegrationView.model_validate(
+            {
+                **integration.model_dump(),
+                "integration_services": [s.integration_service_guid for s in services],
+            }
+        )
+
+    def list_integrations(self, take: int, cursor: str | None) -> tuple[list[IntegrationView], str | None]:
+        found, next_cursor = self.integrations.page(take, cursor)
+        return [self.integration_view(i.integration_guid) for i in found], next_cursor
+
+    def patch_integration(self, guid: UUID, patch: IntegrationPatch) -> None:
+        self.integrations.replace(patched(self.integrations.get(guid), patch, "integration_guid"))
+
+    def add_service(self, guid: UUID, given: ServiceInput) -> IntegrationService:
+        integration = self.integrations.get(guid)
+        if integration.type is not IntegrationType.STATUSHUB:
+            raise InvalidInputError("Type", "services exist only on integrations of Type Statushub")
+        service = IntegrationService.model_validate(
+            {
+                **given.model_dump(),
+                "integration_service_guid": given.integration_service_guid or self.new_guid(),
+            }
+        )
+        self.integrations.add_service(guid, service)
+        return service
+
+    def replace_service(self, guid: UUID, service_guid: UUID, given: ServiceInput) -> None:
+        _same_guid(given.integration_service_guid, service_guid, "integration_service_guid")
+        service = IntegrationService.model_validate(
+            {**given.model_dump(), "integration_service_guid": service_guid}
+        )
+        self.integrations.replace_service(guid, service)
+
+    # Alert definitions
+    def create_definition(self, given: AlertDefinitionInput) -> AlertDefinition:
+        definition = AlertDefinition.model_validate(
+            {**given.model_dump(), "alert_definition_guid": given.alert_definition_guid or self.new_guid()}
+        )
+        self.definitions.create(definition)
+        return definition
+
+    def replace_definition(self, guid: UUID, given: AlertDefinitionInput) -> None:
+        _same_guid(given.alert_definition_guid, guid, "alert_definition_guid")
+        self.definitions.replace(
+            AlertDefinition.model_validate({**given.model_dump(), "alert_definition_guid": guid})
+        )
+
+    def patch_definition(self, guid: UUID, patch: AlertDefinitionPatch) -> None:
+        self.definitions.replace(patched(self.definitions.get(guid), patch, "alert_definition_guid"))
+
+    def add_monitor_member(self, guid: UUID, monitor_guid: UUID) -> AlertDefinitionMonitor:
+        self.definitions.add_monitor(guid, monitor_guid)
+        return AlertDefinitionMonitor(alert_definition=guid, monitor=monitor_guid)
+
+    def members(self, guid: UUID) -> list[AlertDefinitionMember]:
+        return self.definitions.members(guid)
+
+    # Escalation levels
+    def replace_level(self, guid: UUID, level_id: int, given: EscalationLevel) -> None:
+        if given.id != level_id:
+            raise InvalidInputError("Id", "does not match the level id in the path")
+        self.definitions.level(guid, level_id)
+        self.definitions.replace_level(guid, given)
+
+    def patch_level(self, guid: UUID, level_id: int, patch: EscalationLevelPatch) -> None:
+        self.definitions.replace_level(guid, patched(self.definitions.level(guid, level_id), patch, "id"))
+
+    # Integrations attached to levels
+    def attach_integration(
+        self, guid: UUID, level_id: int, given: LevelIntegrationPatch
+    ) -> LevelIntegrationView:
+        if given.integration_guid is None:
+            raise InvalidInputError("IntegrationGuid", "is required")
+        attached = LevelIntegration.model_validate(
+            given.model_dump(exclude_unset=True, exclude=_COMPATIBILITY_FLAGS)
+        )
+        self._check_attachment(attached)
+        self.definitions.attach(guid, level_id, attached)
+        return self.level_integration_view(guid, level_id, attached.integration_guid)
+
+    def patch_level_integration(
+        self, guid: UUID, level_id: int, integration_guid: UUID, patch: LevelIntegrationPatch
+    ) -> None:
+        current = self.definitions.level_integration(guid, level_id, integration_guid)
+        attached = patched(current, patch, "integration_guid")
+        self._check_attachment(attached)
+        self.definitions.replace_level_integration(guid, level_id, attached)
+
+    def level_integration_view(
+        self, guid: UUID, level_id: int, integration_guid: UUID
+    ) -> LevelIntegrationView:
+        return self._view(self.definitions.level_integration(guid, level_id, integration_guid))
+
+    def level_integration_views(self, guid: UUID, level_id: int) -> list[LevelIntegrationView]:
+        return [self._view(attached) for attached in self.definitions.level_integrations(guid, level_id)]
+
+    def _view(self, attached: LevelIntegration) -> LevelIntegrationView:
+        try:
+            integration = self.integrations.get(attached.integration_guid)
+            services = [
+                s.integration_service_guid for s in self.integrations.services(attached.integration_guid)
+            ]
+            name, kind = integration.name, integration.type
+        except NotFoundError:
+            # The integration was deleted after it was attached; the level skips it when alerting.
+            name, kind, services = "(deleted integration)", IntegrationType.WEBHOOK, []
+        return LevelIntegrationView.model_validate(
+            {
+                **attached.model_dump(),
+                "name": name,
+                "type": kind,
+                "extra_email_addresses": ",".join(attached.extra_email_addresses),
+                "integration_services": services,
+            }
+        )
+
+    def _check_attachment(self, attached: LevelIntegration) -> None:
+        try:
+            integration = self.integrations.get(attached.integration_guid)
+        except NotFoundError as exc:
+            raise InvalidInputError("IntegrationGuid", "no integration has this guid") from exc
+        links = attached.status_hub_service_list
+        if links and integration.type is not IntegrationType.STATUSHUB:
+            raise InvalidInputError(
+                "StatusHubServiceList", "NotAvailable: the integration is not of Type Statushub"
+            )
+        known = {s.integration_service_guid for s in self.integrations.services(attached.integration_guid)}
+        for index, link in enumerate(links):
+            if link.integration_service_guid not in known:
+                raise InvalidInputError(
+                    f"StatusHubServiceList[{index}].IntegrationServiceGuid",
+                    "is not a service of this integration",
+                )
+            try:
+                self.monitors.get(link.monitor_guid)
+            except NotFoundError as exc:
+                raise InvalidInputError(
+                    f"StatusHubServiceList[{index}].MonitorGuid", "no monitor has this guid"
+                ) from exc

@@ -1,0 +1,1 @@
+"""Delivery: the queue between evaluator and senders, the HTTP exchange, and one module per integration."""

@@ -1,0 +1,68 @@
+"""The one error hierarchy of the alerting package.
+
+    AlertingError
+    ├── InvalidInputError        bad input from a user; carries the field and the reason (HTTP 400)
+    ├── NotFoundError            the named object does not exist (HTTP 404)
+    ├── AlreadyExistsError       a create collided with an existing object (HTTP 409)
+    ├── ConcurrentUpdateError    a conditional write lost a race; the caller re-reads and retries
+    ├── MalformedEventError      an event that no retry can fix; logged, counted and dead-lettered
+    ├── UnavailableError         DynamoDB or SQS failed or throttled; the invocation fails, AWS retries it
+    └── DeliveryError            an attempt to deliver a message failed
+        ├── RetryableDeliveryError   408/429/5xx/timeout/connection: try again later
+        └── PermanentDeliveryError   any other failure: recorded, not retried
+
+Callers branch on these types, never on message text.
+"""
+
+from __future__ import annotations
+
+
+class AlertingError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class InvalidInputError(AlertingError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class NotFoundError(AlertingError):
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} {key} does not exist")
+        self.kind = kind
+        self.key = key
+
+
+class AlreadyExistsError(AlertingError):
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} {key} already exists")
+        self.kind = kind
+        self.key = key
+
+
+class ConcurrentUpdateError(AlertingError):
+    """Someone else changed the item between our read and our conditional write."""
+
+
+class MalformedEventError(AlertingError):
+    """An event that does not parse; retrying cannot help."""
+
+
+class UnavailableError(AlertingError):
+    """A dependency failed in a way a later retry of the whole invocation can fix."""
+
+
+class DeliveryError(AlertingError):
+    """An attempt to deliver one message to one target failed."""
+
+
+class RetryableDeliveryError(DeliveryError):
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class PermanentDeliveryError(DeliveryError):
+    """The target refused the message for good (a 4xx other than 408/429, or it is gone)."""

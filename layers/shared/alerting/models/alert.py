@@ -1,0 +1,93 @@
+"""Alerts and the per-monitor evaluation state they come from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from alerting.models.base import ApiModel
+from alerting.models.config import CustomField, MonitorType
+
+
+class AlertType(StrEnum):
+    """The REST name of an alert's kind; templates call an Error an "Alert" (see `template_name`)."""
+
+    ERROR = "Error"
+    OK = "Ok"
+    REMINDER = "Reminder"
+
+    @property
+    def template_name(self) -> str:
+        return "Alert" if self is AlertType.ERROR else self.value
+
+
+class Alert(ApiModel):
+    """One alert: the record kept in history and the snapshot every integration renders from."""
+
+    alert_guid: UUID
+    alert_type: AlertType
+    incident_key: str
+    timestamp: AwareDatetime
+    first_error: AwareDatetime
+    monitor_check_id: int
+    first_error_monitor_check_id: int
+    error_description: str = ""
+    first_error_description: str = ""
+    consecutive_errors: int = 0
+    reminder_number: int = 0
+    monitor_guid: UUID
+    monitor_name: str
+    monitor_type: MonitorType
+    monitor_url: str = ""
+    monitor_notes: str = ""
+    custom_fields: list[CustomField] = Field(default_factory=list)
+    alert_definition_guid: UUID
+    alert_definition_name: str
+    escalation_level_id: int
+    escalation_level_message: str = ""
+    checkpoint_name: str = ""
+    http_status_code: int | None = None
+    error_code: int = 0
+    server_ipv4: str = ""
+    server_ipv6: str = ""
+    resolved_ip_address: str = ""
+    # Why no message went out for this alert; None when it was sent to its integrations.
+    suppressed_reason: str | None = None
+
+
+class LevelIncident(ApiModel):
+    """An escalation level that fired for the current error streak of one monitor."""
+
+    alert_definition_guid: UUID
+    escalation_level_id: int
+    incident_key: str
+    alert_guid: UUID
+    opened_at: AwareDatetime
+    reminders_sent: int = 0
+
+
+class MonitorState(ApiModel):
+    """What the evaluator remembers about one monitor between check results.
+
+    `watermark` is the newest check taken into account: anything not newer is a duplicate or late.
+    The rest is present only while an error streak or an incident is open ("dirty" state).
+    """
+
+    watermark: str | None = None
+    version: int = 0
+    consecutive_errors: int = 0
+    first_error_at: datetime | None = None
+    first_error_check_id: int | None = None
+    first_error_description: str = ""
+    incidents: dict[str, LevelIncident] = Field(default_factory=dict)
+
+    @property
+    def is_clean(self) -> bool:
+        return self.consecutive_errors == 0 and not self.incidents
+
+    @staticmethod
+    def incident_slot(alert_definition_guid: UUID, escalation_level_id: int) -> str:
+        return f"{alert_definition_guid}#{escalation_level_id}"

@@ -1,0 +1,45 @@
+"""A check result, as the monitoring system publishes it on the event bus (detail of MonitorCheck)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, field_validator
+
+from alerting.models.base import ApiModel
+
+
+class ErrorLevel(StrEnum):
+    NO_ERROR = "NoError"
+    UNCONFIRMED = "Unconfirmed"
+    CONFIRMED = "Confirmed"
+
+
+class CheckResult(ApiModel):
+    model_config = ApiModel.model_config | {"extra": "ignore"}
+
+    id: int = Field(ge=0)
+    monitor_guid: UUID
+    timestamp: AwareDatetime
+    error_level: ErrorLevel
+    error_code: int = 0
+    error_description: str = ""
+    http_status_code: int | None = None
+    total_time: int | None = None
+    checkpoint_name: str = ""
+    server_ipv4: str = ""
+    server_ipv6: str = ""
+    resolved_ip_address: str = ""
+    response_body: str = ""
+
+    @field_validator("timestamp")
+    @classmethod
+    def _to_utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+    @property
+    def watermark(self) -> str:
+        """Orders checks of one monitor: by time, then by check id; equal means the same check."""
+        return f"{self.timestamp:%Y-%m-%dT%H:%M:%S.%fZ}#{self.id:020d}"

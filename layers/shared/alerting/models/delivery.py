@@ -1,0 +1,69 @@
+"""Delivery jobs on the queue and the attempts the delivery log records."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from alerting.models.alert import Alert
+from alerting.models.base import ApiModel
+from alerting.models.config import IntegrationType
+
+
+class DeliveryJob(ApiModel):
+    """One message to send: one alert, to one integration, for one target (a StatusHub service, …)."""
+
+    alert: Alert
+    integration_guid: UUID
+    integration_type: IntegrationType
+    target: str
+
+    @property
+    def message_group_id(self) -> str:
+        """Alert, Reminder and Ok for one target share a FIFO group, so they arrive in order."""
+        return f"{self.integration_guid}.{self.target}"
+
+    @property
+    def webhook_id(self) -> str:
+        """Stable across retries, so receivers can drop duplicates."""
+        return f"{self.alert.alert_guid}.{self.target}"
+
+    @property
+    def deduplication_id(self) -> str:
+        return f"{self.alert.alert_guid}.{self.integration_guid}.{self.target}"
+
+
+class Outcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRYING = "retrying"
+    FAILED = "failed"
+
+
+class HttpExchange(ApiModel):
+    """What was sent and what came back, with secrets already masked."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str] = Field(default_factory=dict)
+    request_body: str = ""
+    status_code: int | None = None
+    response_headers: dict[str, str] = Field(default_factory=dict)
+    response_excerpt: str = ""
+
+
+class DeliveryAttempt(ApiModel):
+    """One row of the delivery log (the Messages API)."""
+
+    alert_guid: UUID
+    integration_guid: UUID
+    integration_type: IntegrationType
+    target: str
+    attempt: int = Field(ge=1)
+    started_at: AwareDatetime
+    duration_ms: int = Field(ge=0)
+    exchange: HttpExchange | None = None
+    error: str = ""
+    outcome: Outcome
+    next_attempt_in_seconds: float | None = None

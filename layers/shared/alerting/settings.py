@@ -1,0 +1,45 @@
+"""Typed settings of every function, read once from the environment at cold start."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Names match template.yaml's Globals environment; defaults suit a deployed stack."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    table_name: str
+    delivery_queue_url: str = ""
+    delivery_dlq_url: str = ""
+    evaluator_dlq_url: str = ""
+    event_bus_name: str = ""
+    account_timezone: str = "UTC"
+    allowed_private_networks: Annotated[
+        tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...], NoDecode, BeforeValidator(_split_commas)
+    ] = ()
+    retry_schedule_seconds: Annotated[tuple[float, ...], NoDecode, BeforeValidator(_split_commas)] = (
+        0,
+        5,
+        300,
+        1800,
+        7200,
+        18000,
+        36000,
+        36000,
+    )
+    delivery_timeout_seconds: float = Field(default=15.0, gt=0)
+    # How stale a warm function's copy of alert definitions and integrations may be.
+    config_cache_seconds: float = Field(default=30.0, ge=0)
+    alert_retention_days: int = Field(default=90, gt=0)

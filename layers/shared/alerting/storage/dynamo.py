@@ -1,0 +1,80 @@
+"""What every repository shares: ClientError → domain errors in one place, cursors, low-level items."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import ClientError
+
+from alerting.errors import AlertingError, ConcurrentUpdateError, InvalidInputError, UnavailableError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+_deserializer = TypeDeserializer()
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Map DynamoDB error codes to the domain errors callers understand."""
+    try:
+        yield
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in ("ConditionalCheckFailedException", "TransactionConflictException"):
+            raise ConcurrentUpdateError(code) from exc
+        if code == "TransactionCanceledException":
+            reasons = exc.response.get("CancellationReasons", [])
+            if any(r.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for r in reasons):
+                raise ConcurrentUpdateError(code) from exc
+        raise UnavailableError(f"DynamoDB {code}") from exc
+
+
+def from_low_level(item: dict[str, Any]) -> dict[str, Any]:
+    """An item from an error response, which the resource's client leaves in DynamoDB's wire format."""
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInputError("Cursor", "is not a cursor this API returned") from exc
+    if not isinstance(decoded, dict):
+        raise InvalidInputError("Cursor", "is not a cursor this API returned")
+    return decoded
+
+
+def query_all(table: Table, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item of a query, following pages."""
+    items: list[dict[str, Any]] = []
+    with translated_errors():
+        while True:
+            page = table.query(**kwargs)
+            items.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def failed_conditions(exc: AlertingError) -> list[bool]:
+    """For a cancelled transaction: which of its operations failed their condition, in order."""
+    cause = exc.__cause__
+    if not isinstance(cause, ClientError):
+        return []
+    reasons = cause.response.get("CancellationReasons", [])
+    return [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]

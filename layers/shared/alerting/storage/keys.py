@@ -1,0 +1,103 @@
+"""Every key format of the table, and nothing else: the only place that knows how items are laid out.
+
+    PK                     SK                                   what
+    MONITOR#<m>            MONITOR                              monitor config + evaluation state
+    MONITOR#<m>            ALERT#<timestamp>#<alert>            alert history of the monitor
+    DEFINITION#<d>         DEFINITION                           alert definition with its level slots
+    DEFINITION#<d>         LEVEL#<n>#INTEGRATION#<i>            integration attached to a level
+    DEFINITION#<d>         MEMBER#MONITOR#<m>                   monitor member of the definition
+    INTEGRATION#<i>        INTEGRATION                          integration
+    INTEGRATION#<i>        SERVICE#<s>                          StatusHub service of the integration
+    ALERT#<a>              ATTEMPT#<time>#<integration>#<target>#<n>   delivery log of one alert
+
+Config items also carry GSI1PK = <kind>, GSI1SK = <name>#<guid> for listing (index ByKind).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+Key = dict[str, str]
+
+
+class Kind(StrEnum):
+    MONITOR = "MONITOR"
+    DEFINITION = "DEFINITION"
+    INTEGRATION = "INTEGRATION"
+
+
+BY_KIND_INDEX = "ByKind"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def monitor(monitor_guid: UUID) -> Key:
+    return {"PK": f"MONITOR#{monitor_guid}", "SK": "MONITOR"}
+
+
+def alert(monitor_guid: UUID, timestamp: datetime, alert_guid: UUID) -> Key:
+    return {"PK": f"MONITOR#{monitor_guid}", "SK": f"ALERT#{_iso(timestamp)}#{alert_guid}"}
+
+
+def definition_partition(definition_guid: UUID) -> str:
+    return f"DEFINITION#{definition_guid}"
+
+
+def definition(definition_guid: UUID) -> Key:
+    return {"PK": definition_partition(definition_guid), "SK": "DEFINITION"}
+
+
+def level_integration(definition_guid: UUID, level_id: int, integration_guid: UUID) -> Key:
+    return {
+        "PK": definition_partition(definition_guid),
+        "SK": f"{level_integration_prefix(level_id)}{integration_guid}",
+    }
+
+
+def level_integration_prefix(level_id: int | None = None) -> str:
+    return "LEVEL#" if level_id is None else f"LEVEL#{level_id}#INTEGRATION#"
+
+
+def definition_member(definition_guid: UUID, monitor_guid: UUID) -> Key:
+    return {"PK": definition_partition(definition_guid), "SK": f"{MEMBER_PREFIX}MONITOR#{monitor_guid}"}
+
+
+MEMBER_PREFIX = "MEMBER#"
+
+
+def integration_partition(integration_guid: UUID) -> str:
+    return f"INTEGRATION#{integration_guid}"
+
+
+def integration(integration_guid: UUID) -> Key:
+    return {"PK": integration_partition(integration_guid), "SK": "INTEGRATION"}
+
+
+SERVICE_PREFIX = "SERVICE#"
+
+
+def service(integration_guid: UUID, service_guid: UUID) -> Key:
+    return {"PK": integration_partition(integration_guid), "SK": f"{SERVICE_PREFIX}{service_guid}"}
+
+
+def alert_partition(alert_guid: UUID) -> str:
+    return f"ALERT#{alert_guid}"
+
+
+def delivery_attempt(
+    alert_guid: UUID, started_at: datetime, integration_guid: UUID, target: str, attempt: int
+) -> Key:
+    return {
+        "PK": alert_partition(alert_guid),
+        "SK": f"ATTEMPT#{_iso(started_at)}#{integration_guid}#{target}#{attempt:03d}",
+    }
+
+
+def listing(kind: Kind, name: str, guid: UUID) -> dict[str, Any]:
+    """Attributes that put a config item in the ByKind index, ordered by name."""
+    return {"GSI1PK": kind.value, "GSI1SK": f"{name.casefold()}#{guid}"}

@@ -1,0 +1,1 @@
+"""The local stack: everything `make demo` runs on one machine with no AWS account."""

@@ -1,0 +1,102 @@
+"""How a target's answer is classified, how long until the next try, and what the log may show."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from alerting.delivery.attempts import next_delay
+from alerting.delivery.http import OutgoingRequest, Verdict, classify, mask_url, retry_after_seconds, send
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+SCHEDULE = (0.0, 5.0, 300.0, 1800.0)
+
+
+@pytest.mark.parametrize(
+    ("status", "verdict"),
+    [
+        (200, Verdict.DELIVERED),
+        (202, Verdict.DELIVERED),
+        (204, Verdict.DELIVERED),
+        (408, Verdict.RETRYABLE),
+        (429, Verdict.RETRYABLE),
+        (500, Verdict.RETRYABLE),
+        (503, Verdict.RETRYABLE),
+        (400, Verdict.PERMANENT),
+        (404, Verdict.PERMANENT),
+        (410, Verdict.PERMANENT),
+        (301, Verdict.PERMANENT),  # redirects are not followed
+    ],
+)
+def test_classify(status: int, verdict: Verdict) -> None:
+    assert classify(status) is verdict
+
+
+@pytest.mark.parametrize(
+    ("attempt", "jitter", "retry_after", "expected"),
+    [
+        (1, 0.0, None, 5.0),
+        (2, 0.0, None, 300.0),
+        (1, 0.2, None, 6.0),
+        (1, -0.2, None, 4.0),
+        (2, 0.0, 1.0, 300.0),  # Retry-After shorter than the schedule: the schedule wins
+        (2, 0.0, 450.0, 450.0),
+        (2, 0.0, 9999.0, 600.0),  # clamped to twice the scheduled delay
+        (4, 0.0, None, None),  # schedule used up
+    ],
+)
+def test_next_delay(attempt: int, jitter: float, retry_after: float | None, expected: float | None) -> None:
+    assert next_delay(SCHEDULE, attempt, jitter, retry_after) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("120", 120.0), ("Sun, 22 Nov 2026 10:01:00 GMT", 60.0), ("soon", None), (None, None)],
+)
+def test_retry_after_forms(value: str | None, seconds: float | None) -> None:
+    assert retry_after_seconds(value, NOW) == seconds
+
+
+def test_statushub_token_and_credentials_never_reach_the_log() -> None:
+    masked = mask_url("https://user:pw@hooks.statushub.io/hooks/uptrends?token=598f3b0da9ba4738")
+    assert "598f3b0da9ba4738" not in masked
+    assert "pw" not in masked
+    assert masked.startswith("https://****@hooks.statushub.io/hooks/uptrends?token=598f")
+
+
+def test_send_records_the_exchange_with_secrets_masked() -> None:
+    def receiver(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, headers={"Retry-After": "7"}, text="busy")
+
+    client = httpx.Client(transport=httpx.MockTransport(receiver))
+    result = send(
+        client,
+        OutgoingRequest(
+            "POST",
+            "https://hooks.example/h?token=0123456789abcdef",
+            {"Authorization": "Bearer s3cret"},
+            {"a": 1},
+        ),
+        NOW,
+    )
+    assert result.verdict is Verdict.RETRYABLE
+    assert result.retry_after_seconds == 7.0
+    assert result.exchange.status_code == 503
+    assert result.exchange.response_excerpt == "busy"
+    assert result.exchange.request_headers["Authorization"] == "****"
+    assert "0123456789abcdef" not in result.exchange.url
+
+
+def test_connection_errors_and_timeouts_are_retryable() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    def stall(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    for transport in (refuse, stall):
+        client = httpx.Client(transport=httpx.MockTransport(transport))
+        result = send(client, OutgoingRequest("POST", "https://hooks.example/", {}, {}), NOW)
+        assert result.verdict is Verdict.RETRYABLE
+        assert result.error
