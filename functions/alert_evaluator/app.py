@@ -42,7 +42,7 @@ def _dependencies() -> tuple[IntakeDependencies, EventDeadLetters]:
     return deps, EventDeadLetters(sqs, settings.evaluator_dlq_url)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.EVENT_BRIDGE, clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

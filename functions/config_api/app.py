@@ -331,7 +331,7 @@ def _no_route(_: Exception) -> Response[Any]:
     return _error(HTTPStatus.NOT_FOUND, api_errors.single("path", "no such route"))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

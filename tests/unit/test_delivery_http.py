@@ -62,7 +62,7 @@ def test_statushub_token_and_credentials_never_reach_the_log() -> None:
     masked = mask_url("https://user:pw@hooks.statushub.io/hooks/uptrends?token=598f3b0da9ba4738")
     assert "598f3b0da9ba4738" not in masked
     assert "pw" not in masked
-    assert masked.startswith("https://****@hooks.statushub.io/hooks/uptrends?token=598f")
+    assert masked == "https://****@hooks.statushub.io/hooks/uptrends?token=598f****"
 
 
 def test_send_records_the_exchange_with_secrets_masked() -> None:

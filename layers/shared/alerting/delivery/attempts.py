@@ -72,6 +72,9 @@ def next_delay(
 
 def attempt_delivery(job: DeliveryJob, attempt: int, deps: DeliveryDependencies) -> AttemptResult:
     """Send the job once, record the attempt, and say what happens next."""
+    if deps.log.was_delivered(job):
+        logger.info("already delivered: duplicate message acknowledged without sending", attempt=attempt)
+        return AttemptResult(Outcome.DELIVERED)
     started_at = deps.clock()
     began = time.perf_counter()
     request: http.OutgoingRequest | None = None
@@ -85,6 +88,7 @@ def attempt_delivery(job: DeliveryJob, attempt: int, deps: DeliveryDependencies)
     retry_in = None
     if verdict is http.Verdict.DELIVERED:
         outcome = Outcome.DELIVERED
+        deps.log.mark_delivered(job, started_at)
     elif verdict is http.Verdict.RETRYABLE:
         retry_after = result.retry_after_seconds if result else None
         retry_in = next_delay(deps.retry_schedule, attempt, deps.jitter(), retry_after)

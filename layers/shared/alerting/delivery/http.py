@@ -78,11 +78,11 @@ def mask_url(url: str) -> str:
         (name, _mask_value(value) if name.lower() in SECRET_QUERY_NAMES else value)
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
     ]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*…"), ""))
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*"), ""))
 
 
 def _mask_value(value: str) -> str:
-    return f"{value[:4]}…" if len(value) > 8 else MASK
+    return f"{value[:4]}{MASK}" if len(value) > 8 else MASK
 
 
 def mask_headers(headers: dict[str, str]) -> dict[str, str]:

@@ -9,6 +9,7 @@
     INTEGRATION#<i>        INTEGRATION                          integration
     INTEGRATION#<i>        SERVICE#<s>                          StatusHub service of the integration
     ALERT#<a>              ATTEMPT#<time>#<integration>#<target>#<n>   delivery log of one alert
+    ALERT#<a>              DELIVERED#<integration>#<target>     the alert reached that target (idempotency)
 
 Config items also carry GSI1PK = <kind>, GSI1SK = <name>#<guid> for listing (index ByKind).
 """
@@ -101,3 +102,7 @@ def delivery_attempt(
 def listing(kind: Kind, name: str, guid: UUID) -> dict[str, Any]:
     """Attributes that put a config item in the ByKind index, ordered by name."""
     return {"GSI1PK": kind.value, "GSI1SK": f"{name.casefold()}#{guid}"}
+
+
+def delivered_marker(alert_guid: UUID, integration_guid: UUID, target: str) -> Key:
+    return {"PK": alert_partition(alert_guid), "SK": f"DELIVERED#{integration_guid}#{target}"}

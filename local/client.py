@@ -1,0 +1,178 @@
+"""A client of a running local stack, as a user drives it: the config API over HTTP, check results
+with boto3 `put_events`, and the StatusHub simulator's own API. The demo, the end-to-end tests and
+the chaos run share it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import boto3
+import httpx
+
+from local.stack import StackInfo, wait_for_stack
+
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ApiError(RuntimeError):
+    def __init__(self, response: httpx.Response) -> None:
+        request = response.request
+        super().__init__(f"{request.method} {request.url.path} -> {response.status_code}: {response.text}")
+        self.response = response
+
+
+@contextlib.contextmanager
+def running_stack(
+    state_dir: Path | None = None, *extra_args: str, timeout: float = 60.0
+) -> Iterator[StackInfo]:
+    """Start `python -m local.stack` as its own process (as a user would) and stop it afterwards."""
+    with contextlib.ExitStack() as cleanup:
+        if state_dir is None:
+            state_dir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="alerting-stack-")))
+        command = [sys.executable, "-m", "local.stack", "--state-dir", str(state_dir), *extra_args]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=os.environ.copy())
+        try:
+            yield wait_for_stack(state_dir, timeout, process=process)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@dataclass
+class StackClient:
+    info: StackInfo
+    http: httpx.Client
+
+    @classmethod
+    def connect(cls, info: StackInfo) -> StackClient:
+        return cls(info, httpx.Client(timeout=10.0))
+
+    # The config API
+    def api(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        response = self.http.request(method, f"{self.info.api_url}{path}", json=body, params=params or None)
+        if response.status_code >= 400:
+            raise ApiError(response)
+        return response.json() if response.content else None
+
+    def statushub_setup(self, monitor_name: str, service_url: str, **level: Any) -> dict[str, str]:
+        """Monitor → alert definition (level 1, plus `level` fields) → StatusHub integration → service."""
+        monitor = self.api("POST", "/Monitor", {"Name": monitor_name, "Url": "https://shop.example"})
+        integration = self.api("POST", "/Integration", {"Name": "Status page", "Type": "Statushub"})
+        integration_guid = integration["IntegrationGuid"]
+        service = self.api(
+            "POST", f"/Integration/{integration_guid}/Service", {"Name": monitor_name, "Url": service_url}
+        )
+        definition = self.api("POST", "/AlertDefinition", {"AlertName": f"{monitor_name} alerts"})
+        definition_guid = definition["AlertDefinitionGuid"]
+        if level:
+            self.api("PATCH", f"/AlertDefinition/{definition_guid}/EscalationLevel/1", level)
+        self.api("POST", f"/AlertDefinition/{definition_guid}/Member/Monitor/{monitor['MonitorGuid']}")
+        link = {
+            "MonitorGuid": monitor["MonitorGuid"],
+            "IntegrationServiceGuid": service["IntegrationServiceGuid"],
+        }
+        self.api(
+            "POST",
+            f"/AlertDefinition/{definition_guid}/EscalationLevel/1/Integration",
+            {"IntegrationGuid": integration_guid, "StatusHubServiceList": [link]},
+        )
+        return {
+            "monitor": monitor["MonitorGuid"],
+            "integration": integration_guid,
+            "service": service["IntegrationServiceGuid"],
+            "definition": definition_guid,
+        }
+
+    # Check results, published as the monitoring system would
+    def publish_checks(self, *details: dict[str, Any], spacing: float = 0.0) -> None:
+        """Publish check results; with `spacing`, one at a time that many seconds apart.
+
+        EventBridge invokes the evaluator concurrently, so checks published together may be evaluated
+        in any order (and a check older than one already evaluated is ignored, as it should be). Real
+        checks of one monitor are a minute apart; `spacing` stands in for that.
+        """
+        events = boto3.client(
+            "events",
+            endpoint_url=self.info.aws_endpoint_url,
+            region_name=self.info.region,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+        batch = 1 if spacing else 10
+        for start in range(0, len(details), batch):
+            if start and spacing:
+                time.sleep(spacing)
+            entries = [
+                {
+                    "Source": "monitoring.checks",
+                    "DetailType": "MonitorCheck",
+                    "Detail": json.dumps(detail),
+                    "EventBusName": self.info.event_bus_name,
+                }
+                for detail in details[start : start + batch]
+            ]
+            response = events.put_events(Entries=entries)  # type: ignore[arg-type]
+            if response.get("FailedEntryCount"):
+                raise RuntimeError(f"put_events refused entries: {response['Entries']}")
+
+    # The StatusHub simulator
+    def statushub(self, method: str, path: str, body: Any = None) -> Any:
+        response = self.http.request(method, f"{self.info.statushub_url}{path}", json=body)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def new_service(self, name: str) -> dict[str, Any]:
+        service: dict[str, Any] = self.statushub("POST", "/api/services", {"name": name})
+        return service
+
+    def service(self, service_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.statushub("GET", f"/api/services/{service_id}")
+        return found
+
+
+def check(
+    monitor_guid: str, check_id: int, level: str, at: datetime | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A MonitorCheck detail as the monitoring system publishes it."""
+    failing = level != "NoError"
+    return {
+        "Id": check_id,
+        "MonitorGuid": monitor_guid,
+        "Timestamp": (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "ErrorLevel": level,
+        "ErrorCode": 5407 if failing else 0,
+        "ErrorDescription": "HTTP 503 Service Unavailable" if failing else "",
+        "HttpStatusCode": 503 if failing else 200,
+        "TotalTime": 15003 if failing else 312,
+        "CheckpointName": "Ghent, Belgium",
+        **extra,
+    }
+
+
+def wait_until(condition: Callable[[], T | None], timeout: float = 30.0, interval: float = 0.2) -> T:
+    """Poll until `condition` returns something truthy; fail with what it last saw."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"condition not met within {timeout} s")
+        time.sleep(interval)
