@@ -1,4 +1,10 @@
-"""The shared Powertools logger, tracer and metrics, and the names of the business metrics."""
+"""The shared Powertools logger, tracer and metrics, and the names of the business metrics.
+
+Log lines carry the correlation keys of what they are about: `monitor_guid` and `check_id` in the
+evaluator, `alert_guid`, `incident_key`, `monitor_guid` and `target` in delivery (and `correlation_id`,
+the API Gateway request id or EventBridge event id). Metrics go to the `POWERTOOLS_METRICS_NAMESPACE`
+namespace as CloudWatch embedded metric format, one figure per business outcome below.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +19,15 @@ metrics = Metrics()
 
 class Metric(StrEnum):
     CHECKS_EVALUATED = "ChecksEvaluated"
+    # Duplicates, late checks, inactive or unknown monitors.
     CHECKS_IGNORED = "ChecksIgnored"
     ALERTS_RAISED = "AlertsRaised"
+    # Recorded with a suppression reason and sent nowhere (GenerateAlert off, maintenance, ...).
     ALERTS_SUPPRESSED = "AlertsSuppressed"
     MALFORMED_EVENTS = "MalformedEvents"
     DELIVERIES_SUCCEEDED = "DeliveriesSucceeded"
     DELIVERIES_RETRIED = "DeliveriesRetried"
+    # Permanent failures and messages whose retry schedule ran out.
     DELIVERIES_FAILED = "DeliveriesFailed"
+    # A target switched off after failing for too long.
+    TARGETS_DISABLED = "TargetsDisabled"
