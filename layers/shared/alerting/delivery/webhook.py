@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from alerting.delivery.dispatch import Delivery, basic_auth, nothing_for_type
 from alerting.delivery.http import OutgoingRequest
+from alerting.integration_rules import content_type, is_json
 from alerting.models.config import ALL_ALERT_TYPES, HttpMethod, WebhookStep
 from alerting.rendering import uptrends_integration_body
 from alerting.templating import parse, render
-
-DEFAULT_CONTENT_TYPE = "application/json"
 
 
 def deliver(delivery: Delivery) -> None:
@@ -31,14 +30,6 @@ def uptrends_integration_step() -> WebhookStep:
         body=uptrends_integration_body(),
         alert_types=list(ALL_ALERT_TYPES),
     )
-
-
-def content_type(step: WebhookStep) -> str:
-    return next((v for k, v in step.headers.items() if k.lower() == "content-type"), DEFAULT_CONTENT_TYPE)
-
-
-def is_json(media_type: str) -> bool:
-    return "json" in media_type.lower()
 
 
 def step_request(step: WebhookStep, values: dict[str, str], fields: dict[str, str]) -> OutgoingRequest:

@@ -187,7 +187,7 @@ class AlertDefinitionOperator(ApiModel):
     operator: UUID
 
 
-class TestSendRequest(ApiModel):
+class IntegrationTestRequest(ApiModel):
     """POST /Integration/{g}/Test: what to send; the rest is sample data."""
 
     alert_type: StepAlertType = "Error"
@@ -200,15 +200,15 @@ class TestSendRequest(ApiModel):
     operator_guid: UUID | None = None
 
 
-class TestSendStep(ApiModel):
+class IntegrationTestStep(ApiModel):
     exchange: HttpExchange
     duration_ms: int
     error: str = ""
 
 
-class TestSendResult(ApiModel):
+class IntegrationTestResult(ApiModel):
     """The full trace of a test send: every request made, secrets masked, with what came back."""
 
     outcome: Outcome
     error: str = ""
-    steps: list[TestSendStep]
+    steps: list[IntegrationTestStep]
