@@ -146,6 +146,35 @@ class StackClient:
         found: dict[str, Any] = self.statushub("GET", f"/api/services/{service_id}")
         return found
 
+    # Capture endpoints for the other integrations (custom webhooks, Slack, PagerDuty, …)
+    def new_receiver(self, status: int = 200) -> dict[str, Any]:
+        receiver: dict[str, Any] = self.statushub("POST", "/api/receivers", {"status": status})
+        return receiver
+
+    def received(self, receiver_id: str) -> list[dict[str, Any]]:
+        requests: list[dict[str, Any]] = self.statushub("GET", f"/api/receivers/{receiver_id}")["requests"]
+        return requests
+
+    def integration_setup(
+        self, monitor_name: str, integration: dict[str, Any], **level_integration: Any
+    ) -> dict[str, str]:
+        """Monitor → alert definition (level 1) → this integration attached to level 1."""
+        monitor = self.api("POST", "/Monitor", {"Name": monitor_name, "Url": "https://shop.example"})
+        created = self.api("POST", "/Integration", integration)
+        definition = self.api("POST", "/AlertDefinition", {"AlertName": f"{monitor_name} alerts"})
+        guid = definition["AlertDefinitionGuid"]
+        self.api("POST", f"/AlertDefinition/{guid}/Member/Monitor/{monitor['MonitorGuid']}")
+        self.api(
+            "POST",
+            f"/AlertDefinition/{guid}/EscalationLevel/1/Integration",
+            {"IntegrationGuid": created["IntegrationGuid"], **level_integration},
+        )
+        return {
+            "monitor": monitor["MonitorGuid"],
+            "integration": created["IntegrationGuid"],
+            "definition": guid,
+        }
+
 
 def check(
     monitor_guid: str, check_id: int, level: str, at: datetime | None = None, **extra: Any

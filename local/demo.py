@@ -60,6 +60,30 @@ def run_story(client: StackClient) -> None:
     )
     _say(f"   monitor {setup['monitor']} → alert definition {setup['definition']}")
     _say("   level 1: alert after 2 confirmed errors → StatusHub integration, linked service 'Checkout'")
+    receiver = client.new_receiver()
+    hook = client.api(
+        "POST",
+        "/Integration",
+        {
+            "Name": "Ops webhook",
+            "Type": "Webhook",
+            "Variables": {"HookUrl": receiver["url"]},
+            "Steps": [
+                {
+                    "Method": "POST",
+                    "Url": "{{@HookUrl}}",
+                    "Body": '{"text": "{{@alert.type}}: {{@monitor.name}} ({{@alert.description}})",'
+                    ' "incident": "{{@incident.key}}", "since": "{{@alert.firstErrorUtc}}"}',
+                }
+            ],
+        },
+    )
+    client.api(
+        "POST",
+        f"/AlertDefinition/{setup['definition']}/EscalationLevel/1/Integration",
+        {"IntegrationGuid": hook["IntegrationGuid"]},
+    )
+    _say(f"   level 1 also → custom webhook 'Ops webhook' → {receiver['url']}")
 
     _say(STEP.format("3. The monitor starts failing"))
     publish("NoError")
@@ -77,13 +101,18 @@ def run_story(client: StackClient) -> None:
     for update in up["incidents"][-1]["updates"]:
         _say(f"     {update['time']}  {INCIDENT_STATE_LABELS[update['state']]:<13} {update['body']}")
 
-    _say(STEP.format("5. What was sent, from the delivery log (GET /Alert/{AlertGuid}/Message)"))
+    _say(STEP.format("5. What the custom webhook received (the simulator's capture endpoint)"))
+    for received in wait_until(lambda: r if len(r := client.received(receiver["id"])) >= 2 else None):
+        _say(f"   {received['method']} {received['path']}  {received['body']}")
+
+    _say(STEP.format("6. What was sent, from the delivery log (GET /Alert/{AlertGuid}/Message)"))
     for request in client.statushub("GET", "/api/requests"):
         alert = (request.get("json") or {}).get("alert", {})
         for attempt in client.api("GET", f"/Alert/{alert['AlertGuid']}/Message"):
             exchange = attempt.get("Exchange") or {}
             _say(
-                f"   {alert['AlertType']:<5} attempt {attempt['Attempt']}: {attempt['Outcome']}, "
+                f"   {attempt['IntegrationType']:<9} {alert['AlertType']:<5} "
+                f"attempt {attempt['Attempt']}: {attempt['Outcome']}, "
                 f"HTTP {exchange.get('StatusCode')} in {attempt['DurationMs']} ms → {exchange.get('Url')}"
             )
 

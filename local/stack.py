@@ -555,6 +555,8 @@ class LocalStack:
             self._queue_urls = dict(provisioned.queue_urls)
             resolver, environment = provisioned.resolver, provisioned.environment
             self._set_environ(environment)
+            # SES sends only from verified identities; the local account verifies the sender address.
+            self._ses.verify_email_identity(EmailAddress=environment["EMAIL_SENDER_ADDRESS"])
             statushub_url = self._statushub.start(host=self.host, port=self.statushub_port)
             functions = self._load_functions(resolver)
             api_url = self._wire(functions, resolver)
@@ -646,7 +648,8 @@ class LocalStack:
         self._sqs: SQSClient = session.client("sqs", endpoint_url=endpoint)
         self._dynamodb: DynamoDBClient = session.client("dynamodb", endpoint_url=endpoint)
         self._events: EventBridgeClient = session.client("events", endpoint_url=endpoint)
-        self._clients += [self._sqs, self._dynamodb, self._events]
+        self._ses = session.client("ses", endpoint_url=endpoint)
+        self._clients += [self._sqs, self._dynamodb, self._events, self._ses]
         return endpoint
 
     def _set_environ(self, values: Mapping[str, str | None]) -> None:

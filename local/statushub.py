@@ -166,6 +166,24 @@ def parse_fault(body: Any, fault_id: str) -> Fault | str:
 
 
 @dataclass
+class Receiver:
+    """A capture endpoint: every request to `/receivers/<id>[/...]` is kept and answered with `status`."""
+
+    id: str
+    url: str
+    status: int = 200
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "status": self.status,
+            "requests": copy.deepcopy(self.requests),
+        }
+
+
+@dataclass
 class HubState:
     """Everything the simulator remembers; hold `lock` for every read and write (requests are concurrent)."""
 
@@ -173,6 +191,8 @@ class HubState:
     services: dict[str, Service] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    # Capture endpoints standing in for other integrations' receivers (custom webhooks, Slack, PagerDuty…).
+    receivers: dict[str, Receiver] = field(default_factory=dict)
     # Not cleared by reset, so an id held from before a reset never names a new record.
     counters: Counter[str] = field(default_factory=Counter)
 
@@ -338,6 +358,51 @@ def faults() -> ResponseReturnValue:
         return _json(asdict(fault), 201)
 
 
+@routes.post("/api/receivers")
+def create_receiver() -> ResponseReturnValue:
+    body = request.get_json(silent=True)
+    status: Any = body.get("status", 200) if isinstance(body, dict) else 200
+    if not (_is_int(status) and 100 <= status <= 599):
+        return _json({"error": "status: must be 100-599"}, 400)
+    hub = _hub()
+    with hub.lock:
+        receiver_id = hub.new_id("rcv")
+        receiver = Receiver(receiver_id, f"{request.host_url}receivers/{receiver_id}", status)
+        hub.receivers[receiver_id] = receiver
+        return _json(receiver.to_json(), 201)
+
+
+@routes.get("/api/receivers/<receiver_id>")
+def get_receiver(receiver_id: str) -> ResponseReturnValue:
+    hub = _hub()
+    with hub.lock:
+        receiver = hub.receivers.get(receiver_id)
+        return _json(receiver.to_json()) if receiver else _json({"error": "unknown receiver"}, 404)
+
+
+@routes.route("/receivers/<receiver_id>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@routes.route("/receivers/<receiver_id>/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def receiver_endpoint(receiver_id: str, rest: str = "") -> ResponseReturnValue:
+    hub = _hub()
+    with hub.lock:
+        receiver = hub.receivers.get(receiver_id)
+        if receiver is None:
+            return _json({"error": "unknown receiver"}, 404)
+        receiver.requests.append(
+            {
+                "method": request.method,
+                "path": request.path,
+                "query": request.args.to_dict(),
+                "headers": dict(request.headers),
+                "body": request.get_data(as_text=True),
+                "json": request.get_json(force=True, silent=True),
+                "time": _now(),
+            }
+        )
+        status = receiver.status
+    return _json({"ok": status < 400, "received": len(receiver.requests)}, status)
+
+
 @routes.post("/api/reset")
 def reset() -> ResponseReturnValue:
     hub = _hub()
@@ -345,6 +410,7 @@ def reset() -> ResponseReturnValue:
         hub.services.clear()
         hub.requests.clear()
         hub.faults.clear()
+        hub.receivers.clear()
     return "", 204
 
 

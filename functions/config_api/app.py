@@ -9,22 +9,31 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import boto3
+import httpx
 from alerting import api_errors
 from alerting.configuration import Configuration
+from alerting.delivery.channels import account, build_channels
+from alerting.delivery.integration_test import IntegrationTester
 from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError, UnavailableError
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
+    AlertDefinitionOperator,
     AlertDefinitionPatch,
+    EscalationLevelMember,
     EscalationLevelPatch,
     IntegrationInput,
     IntegrationPatch,
+    IntegrationTestRequest,
+    IntegrationTestResult,
     IntegrationView,
     LevelIntegrationPatch,
     LevelIntegrationView,
     MessageList,
     MonitorInput,
     MonitorPatch,
+    OperatorInput,
+    OperatorPatch,
     ServiceInput,
 )
 from alerting.models.config import (
@@ -33,6 +42,7 @@ from alerting.models.config import (
     EscalationLevel,
     IntegrationService,
     Monitor,
+    Operator,
 )
 from alerting.models.delivery import DeliveryAttempt
 from alerting.observability import logger, tracer
@@ -41,6 +51,7 @@ from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitors import Monitors
+from alerting.storage.operators import Operators
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -56,11 +67,20 @@ LevelId = Annotated[int, Path(ge=1, le=3)]
 
 
 @functools.cache
-def _configuration() -> tuple[Configuration, DeliveryLog]:
+def _configuration() -> tuple[Configuration, DeliveryLog, IntegrationTester]:
     settings = Settings()
     table = boto3.resource("dynamodb").Table(settings.table_name)
-    configuration = Configuration(Monitors(table), AlertDefinitions(table), Integrations(table))
-    return configuration, DeliveryLog(table, timedelta(days=settings.alert_retention_days))
+    configuration = Configuration(
+        Monitors(table), AlertDefinitions(table), Integrations(table), Operators(table), account(settings)
+    )
+    tester = IntegrationTester(
+        Integrations(table),
+        Monitors(table),
+        build_channels(settings, table),
+        # The same client settings as delivery: its timeout, no redirects.
+        httpx.Client(timeout=settings.delivery_timeout_seconds, follow_redirects=False),
+    )
+    return configuration, DeliveryLog(table, timedelta(days=settings.alert_retention_days)), tester
 
 
 def _config() -> Configuration:
@@ -293,6 +313,65 @@ def detach_integration(
 @app.get("/Alert/<alertGuid>/Message")
 def list_messages(alertGuid: UUID) -> list[DeliveryAttempt]:
     return _configuration()[1].attempts(alertGuid)
+
+
+# --- Integrations (issue 5): test send, operators and the levels they are members of ---------------
+@app.post("/Integration/<integrationGuid>/Test")
+def test_integration(integrationGuid: UUID, body: IntegrationTestRequest) -> IntegrationTestResult:
+    return _configuration()[2].run(integrationGuid, body)
+
+
+@app.get("/Operator")
+def list_operators(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
+    return _page(*_config().operators.page(Take, Cursor))
+
+
+@app.post("/Operator", status_code=HTTPStatus.CREATED)
+def create_operator(body: OperatorInput) -> Operator:
+    return _config().create_operator(body)
+
+
+@app.get("/Operator/<operatorGuid>")
+def get_operator(operatorGuid: UUID) -> Operator:
+    return _config().operators.get(operatorGuid)
+
+
+@app.patch("/Operator/<operatorGuid>")
+def patch_operator(operatorGuid: UUID, body: OperatorPatch) -> Response[None]:
+    _config().patch_operator(operatorGuid, body)
+    return _no_content()
+
+
+@app.delete("/Operator/<operatorGuid>")
+def delete_operator(operatorGuid: UUID) -> Response[None]:
+    _config().operators.delete(operatorGuid)
+    return _no_content()
+
+
+LEVEL_MEMBERS = "/AlertDefinition/<alertDefinitionGuid>/EscalationLevel/<escalationLevelId>/Member"
+
+
+@app.get(LEVEL_MEMBERS)
+def list_level_members(alertDefinitionGuid: UUID, escalationLevelId: LevelId) -> list[EscalationLevelMember]:
+    return _config().level_members(alertDefinitionGuid, escalationLevelId)
+
+
+@app.post(LEVEL_MEMBERS + "/Operator/<operatorGuid>", status_code=HTTPStatus.CREATED)
+def add_level_operator(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, operatorGuid: UUID
+) -> AlertDefinitionOperator:
+    return _config().add_level_operator(alertDefinitionGuid, escalationLevelId, operatorGuid)
+
+
+@app.delete(LEVEL_MEMBERS + "/Operator/<operatorGuid>")
+def remove_level_operator(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, operatorGuid: UUID
+) -> Response[None]:
+    _config().remove_level_operator(alertDefinitionGuid, escalationLevelId, operatorGuid)
+    return _no_content()
+
+
+# --- end of the integrations block --------------------------------------------------------------------
 
 
 # Errors: domain errors to HTTP in one place, always Uptrends' MessageList shape

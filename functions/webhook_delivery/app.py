@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import httpx
 from alerting.delivery.attempts import DeliveryDependencies, deliver_batch
+from alerting.delivery.channels import build_channels
 from alerting.delivery.queue import DeliveryQueue
 from alerting.observability import logger, metrics, tracer
 from alerting.settings import Settings
@@ -30,6 +31,7 @@ def _dependencies() -> DeliveryDependencies:
         # Redirects are not followed: a hook that moves is a configuration error to surface, not chase.
         http=httpx.Client(timeout=settings.delivery_timeout_seconds, follow_redirects=False),
         retry_schedule=settings.retry_schedule_seconds,
+        channels=build_channels(settings, table),
     )
 
 

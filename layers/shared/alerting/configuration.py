@@ -5,14 +5,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
 
+from alerting import integration_rules
 from alerting.errors import InvalidInputError, NotFoundError
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
+    AlertDefinitionOperator,
     AlertDefinitionPatch,
+    EscalationLevelMember,
     EscalationLevelPatch,
     IntegrationInput,
     IntegrationPatch,
@@ -21,6 +25,8 @@ from alerting.models.api import (
     LevelIntegrationView,
     MonitorInput,
     MonitorPatch,
+    OperatorInput,
+    OperatorPatch,
     ServiceInput,
 )
 from alerting.models.base import ApiModel
@@ -33,10 +39,13 @@ from alerting.models.config import (
     IntegrationType,
     LevelIntegration,
     Monitor,
+    Operator,
 )
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitors import Monitors
+from alerting.storage.operators import Operators
+from alerting.templating import Account
 
 M = TypeVar("M", bound=ApiModel)
 
@@ -65,7 +74,10 @@ class Configuration:
     monitors: Monitors
     definitions: AlertDefinitions
     integrations: Integrations
+    operators: Operators
+    account: Account = field(default_factory=Account)
     new_guid: Callable[[], UUID] = field(default=uuid.uuid4)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     # Monitors
     def create_monitor(self, given: MonitorInput) -> Monitor:
@@ -87,6 +99,7 @@ class Configuration:
         integration = Integration.model_validate(
             {**given.model_dump(), "integration_guid": given.integration_guid or self.new_guid()}
         )
+        integration_rules.check_integration(integration, self.clock(), self.account)
         self.integrations.create(integration)
         return self.integration_view(integration.integration_guid)
 
@@ -105,7 +118,9 @@ class Configuration:
         return [self.integration_view(i.integration_guid) for i in found], next_cursor
 
     def patch_integration(self, guid: UUID, patch: IntegrationPatch) -> None:
-        self.integrations.replace(patched(self.integrations.get(guid), patch, "integration_guid"))
+        integration = patched(self.integrations.get(guid), patch, "integration_guid")
+        integration_rules.check_integration(integration, self.clock(), self.account)
+        self.integrations.replace(integration)
 
     def add_service(self, guid: UUID, given: ServiceInput) -> IntegrationService:
         integration = self.integrations.get(guid)
@@ -170,6 +185,7 @@ class Configuration:
         attached = LevelIntegration.model_validate(
             given.model_dump(exclude_unset=True, exclude=_COMPATIBILITY_FLAGS)
         )
+        attached = self._webhook_switches(attached, given)
         self._check_attachment(attached)
         self.definitions.attach(guid, level_id, attached)
         return self.level_integration_view(guid, level_id, attached.integration_guid)
@@ -210,11 +226,27 @@ class Configuration:
             }
         )
 
+    def _webhook_switches(self, attached: LevelIntegration, given: LevelIntegrationPatch) -> LevelIntegration:
+        """A custom webhook's steps say which alert types it sends, unless the level says otherwise."""
+        try:
+            integration = self.integrations.get(attached.integration_guid)
+        except NotFoundError:
+            return attached
+        if integration.type is not IntegrationType.WEBHOOK:
+            return attached
+        switches = {
+            "send_ok_alerts": integration.step_for("Ok") is not None,
+            "send_reminder_alerts": integration.step_for("Reminder") is not None,
+        }
+        chosen = {k: v for k, v in switches.items() if k not in given.model_fields_set}
+        return attached.model_copy(update=chosen)
+
     def _check_attachment(self, attached: LevelIntegration) -> None:
         try:
             integration = self.integrations.get(attached.integration_guid)
         except NotFoundError as exc:
             raise InvalidInputError("IntegrationGuid", "no integration has this guid") from exc
+        integration_rules.check_attachment(integration, attached)
         links = attached.status_hub_service_list
         if links and integration.type is not IntegrationType.STATUSHUB:
             raise InvalidInputError(
@@ -233,3 +265,32 @@ class Configuration:
                 raise InvalidInputError(
                     f"StatusHubServiceList[{index}].MonitorGuid", "no monitor has this guid"
                 ) from exc
+
+    # Operators and the levels they are members of
+    def create_operator(self, given: OperatorInput) -> Operator:
+        operator = Operator.model_validate(
+            {**given.model_dump(), "operator_guid": given.operator_guid or self.new_guid()}
+        )
+        self.operators.create(operator)
+        return operator
+
+    def patch_operator(self, guid: UUID, patch: OperatorPatch) -> None:
+        self.operators.replace(patched(self.operators.get(guid), patch, "operator_guid"))
+
+    def level_members(self, guid: UUID, level_id: int) -> list[EscalationLevelMember]:
+        self.definitions.level(guid, level_id)
+        return [
+            EscalationLevelMember(operator_guid=operator)
+            for operator in self.operators.level_member_guids(guid, level_id)
+        ]
+
+    def add_level_operator(self, guid: UUID, level_id: int, operator_guid: UUID) -> AlertDefinitionOperator:
+        self.definitions.level(guid, level_id)
+        self.operators.add_to_level(guid, level_id, operator_guid)
+        return AlertDefinitionOperator(
+            alert_definition=guid, escalationlevel=level_id, operator=operator_guid
+        )
+
+    def remove_level_operator(self, guid: UUID, level_id: int, operator_guid: UUID) -> None:
+        self.definitions.level(guid, level_id)
+        self.operators.remove_from_level(guid, level_id, operator_guid)

@@ -5,11 +5,13 @@
     ├── NotFoundError            the named object does not exist (HTTP 404)
     ├── AlreadyExistsError       a create collided with an existing object (HTTP 409)
     ├── ConcurrentUpdateError    a conditional write lost a race; the caller re-reads and retries
+    ├── TemplateError            a message template that does not parse or names an unknown variable
     ├── MalformedEventError      an event that no retry can fix; logged, counted and dead-lettered
     ├── UnavailableError         DynamoDB or SQS failed or throttled; the invocation fails, AWS retries it
     └── DeliveryError            an attempt to deliver a message failed
         ├── RetryableDeliveryError   408/429/5xx/timeout/connection: try again later
-        └── PermanentDeliveryError   any other failure: recorded, not retried
+        ├── PermanentDeliveryError   any other failure: recorded, not retried
+        └── NothingToSendError       the integration sends nothing for this alert (no step, no one on duty)
 
 Callers branch on these types, never on message text.
 """
@@ -46,6 +48,10 @@ class ConcurrentUpdateError(AlertingError):
     """Someone else changed the item between our read and our conditional write."""
 
 
+class TemplateError(AlertingError):
+    """A message template that cannot be rendered; the config API reports it on the field that holds it."""
+
+
 class MalformedEventError(AlertingError):
     """An event that does not parse; retrying cannot help."""
 
@@ -66,3 +72,7 @@ class RetryableDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """The target refused the message for good (a 4xx other than 408/429, or it is gone)."""
+
+
+class NothingToSendError(DeliveryError):
+    """Nothing goes out for this alert: no step takes its type, or no recipient is on duty."""

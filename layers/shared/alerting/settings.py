@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     evaluator_dlq_url: str = ""
     event_bus_name: str = ""
     account_timezone: str = "UTC"
+    # What message templates show: @account.accountId, the culture of "Formatted" times, the app's links.
+    account_id: str = "1"
+    account_culture: str = "en-US"
+    app_url: str = "https://app.uptrends.com"
+    # The verified SES identity e-mail alerts come from, and the SMS sender id where countries allow one.
+    email_sender_address: str = "alerts@example.com"
+    sms_sender_id: str = "Alerting"
     allowed_private_networks: Annotated[
         tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...], NoDecode, BeforeValidator(_split_commas)
     ] = ()

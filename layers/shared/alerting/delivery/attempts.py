@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 import httpx
 from aws_lambda_powertools.metrics import MetricUnit
@@ -22,12 +21,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from alerting.delivery import http
+from alerting.delivery import dispatch, http
 from alerting.delivery.queue import DeliveryQueue
-from alerting.delivery.statushub import statushub_request
-from alerting.errors import PermanentDeliveryError, RetryableDeliveryError
-from alerting.models.config import IntegrationType
-from alerting.models.delivery import DeliveryAttempt, DeliveryJob, Outcome
+from alerting.errors import NothingToSendError, PermanentDeliveryError, RetryableDeliveryError
+from alerting.models.delivery import DeliveryAttempt, DeliveryJob, HttpExchange, Outcome
 from alerting.observability import Metric, logger, metrics
 from alerting.storage.config_cache import ConfigCache
 from alerting.storage.delivery_log import DeliveryLog
@@ -42,6 +39,7 @@ class DeliveryDependencies:
     queue: DeliveryQueue
     http: httpx.Client
     retry_schedule: tuple[float, ...]
+    channels: dispatch.Channels
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     jitter: Callable[[], float] = field(default=lambda: random.uniform(-JITTER, JITTER))
 
@@ -77,17 +75,20 @@ def attempt_delivery(job: DeliveryJob, attempt: int, deps: DeliveryDependencies)
         return AttemptResult(Outcome.DELIVERED)
     started_at = deps.clock()
     began = time.perf_counter()
-    request: http.OutgoingRequest | None = None
     result: http.Result | None = None
+    steps: list[HttpExchange] = []
+    skipped = False
     try:
-        request = _build_request(job, deps, started_at)
-        result = http.send(deps.http, request, started_at)
+        sent = _send(job, deps, started_at)
+        result, steps = sent[-1].result, [step.result.exchange for step in sent]
         verdict, error = result.verdict, result.error
+    except NothingToSendError as exc:
+        verdict, error, skipped = http.Verdict.DELIVERED, str(exc), True
     except PermanentDeliveryError as exc:
         verdict, error = http.Verdict.PERMANENT, str(exc)
     retry_in = None
     if verdict is http.Verdict.DELIVERED:
-        outcome = Outcome.DELIVERED
+        outcome = Outcome.SKIPPED if skipped else Outcome.DELIVERED
         deps.log.mark_delivered(job, started_at)
     elif verdict is http.Verdict.RETRYABLE:
         retry_after = result.retry_after_seconds if result else None
@@ -105,6 +106,7 @@ def attempt_delivery(job: DeliveryJob, attempt: int, deps: DeliveryDependencies)
             started_at=started_at,
             duration_ms=int((time.perf_counter() - began) * 1000),
             exchange=result.exchange if result else None,
+            steps=steps if len(steps) > 1 else [],
             error=error,
             outcome=outcome,
             next_attempt_in_seconds=retry_in,
@@ -126,21 +128,15 @@ _OUTCOME_METRIC = {
     Outcome.DELIVERED: Metric.DELIVERIES_SUCCEEDED,
     Outcome.RETRYING: Metric.DELIVERIES_RETRIED,
     Outcome.FAILED: Metric.DELIVERIES_FAILED,
+    Outcome.SKIPPED: Metric.DELIVERIES_SUCCEEDED,
 }
 
 
-def _build_request(job: DeliveryJob, deps: DeliveryDependencies, now: datetime) -> http.OutgoingRequest:
-    config = deps.config.integration(job.integration_guid)
-    if config is None:
-        raise PermanentDeliveryError("the integration no longer exists")
-    if not config.integration.is_active:
-        raise PermanentDeliveryError("the integration was deactivated after the alert")
-    if job.integration_type is IntegrationType.STATUSHUB:
-        service = config.services.get(UUID(job.target))
-        if service is None:
-            raise PermanentDeliveryError(f"StatusHub service {job.target} no longer exists")
-        return statushub_request(job, service, now)
-    raise PermanentDeliveryError(f"{job.integration_type.value} delivery is not available in this version")
+def _send(job: DeliveryJob, deps: DeliveryDependencies, now: datetime) -> list[dispatch.Step]:
+    """Every request the job's integration made (most make one), through the same `http.send`."""
+    return dispatch.deliver(
+        job, deps.config, deps.channels, lambda request: http.send(deps.http, request, now), now
+    )
 
 
 def deliver_batch(

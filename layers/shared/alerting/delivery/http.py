@@ -31,6 +31,15 @@ class OutgoingRequest:
     url: str
     headers: dict[str, str] = field(default_factory=dict)
     json_body: object = None
+    # A body that is not JSON (form, XML, text); wins over json_body.
+    content: str | None = None
+    content_type: str = "application/json"
+
+    def body(self) -> str:
+        """The exact text sent: what a signature covers."""
+        if self.content is not None:
+            return self.content
+        return "" if self.json_body is None else json.dumps(self.json_body, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -90,8 +99,8 @@ def mask_headers(headers: dict[str, str]) -> dict[str, str]:
 
 
 def send(client: httpx.Client, request: OutgoingRequest, now: datetime) -> Result:
-    body = "" if request.json_body is None else json.dumps(request.json_body, separators=(",", ":"))
-    headers = {"content-type": "application/json", **request.headers} if body else dict(request.headers)
+    body = request.body()
+    headers = {"content-type": request.content_type, **request.headers} if body else dict(request.headers)
     sent = HttpExchange(
         method=request.method,
         url=mask_url(request.url),

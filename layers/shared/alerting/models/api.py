@@ -13,13 +13,18 @@ from pydantic import AnyHttpUrl, Field
 
 from alerting.models.base import ApiModel
 from alerting.models.config import (
+    E164,
     CustomField,
+    EmailAddress,
     EscalationMode,
     IntegrationType,
     MonitorType,
     Name,
     ServiceLink,
+    StepAlertType,
+    WebhookStep,
 )
+from alerting.models.delivery import HttpExchange, Outcome
 
 Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
 
@@ -53,6 +58,7 @@ class IntegrationInput(ApiModel):
     is_active: bool = True
     variables: dict[str, str] = Field(default_factory=dict)
     per_level_variables: list[str] = Field(default_factory=list)
+    steps: list[WebhookStep] = Field(default_factory=list)
 
 
 class IntegrationPatch(ApiModel):
@@ -61,6 +67,7 @@ class IntegrationPatch(ApiModel):
     is_active: bool | None = None
     variables: dict[str, str] | None = None
     per_level_variables: list[str] | None = None
+    steps: list[WebhookStep] | None = None
 
 
 class IntegrationView(ApiModel):
@@ -72,6 +79,7 @@ class IntegrationView(ApiModel):
     is_active: bool
     variables: dict[str, str]
     per_level_variables: list[str]
+    steps: list[WebhookStep]
     integration_services: list[UUID]
 
 
@@ -115,7 +123,7 @@ class LevelIntegrationPatch(ApiModel):
     status_hub_service_list: list[ServiceLink] | None = None
     status_hub_service_list_specified: bool | None = None
     variable_values: dict[str, str] | None = None
-    extra_email_addresses: list[str] | None = None
+    extra_email_addresses: list[EmailAddress] | None = None
     extra_email_addresses_specified: bool | None = None
 
 
@@ -146,3 +154,61 @@ class MessageInfo(ApiModel):
 
 class MessageList(ApiModel):
     messages: list[MessageInfo]
+
+
+class OperatorInput(ApiModel):
+    operator_guid: UUID | None = None
+    full_name: Name
+    email: EmailAddress = ""
+    mobile_phone: E164 = ""
+    is_on_duty: bool = True
+
+
+class OperatorPatch(ApiModel):
+    operator_guid: UUID | None = None
+    full_name: Name | None = None
+    email: EmailAddress | None = None
+    mobile_phone: E164 | None = None
+    is_on_duty: bool | None = None
+
+
+class EscalationLevelMember(ApiModel):
+    """Uptrends' AlertEscalationLevelMember (operator groups are not modelled here)."""
+
+    operator_guid: UUID | None = None
+    operator_group_guid: UUID | None = None
+
+
+class AlertDefinitionOperator(ApiModel):
+    """Uptrends' answer to adding an operator to a level (note its lower-case l in Escalationlevel)."""
+
+    alert_definition: UUID
+    escalationlevel: int
+    operator: UUID
+
+
+class IntegrationTestRequest(ApiModel):
+    """POST /Integration/{g}/Test: what to send; the rest is sample data."""
+
+    alert_type: StepAlertType = "Error"
+    monitor_guid: UUID | None = None
+    integration_service_guid: UUID | None = None
+    # Values of the integration's per-level variables (a test has no level to take them from).
+    variable_values: dict[str, str] = Field(default_factory=dict)
+    # Who gets a test e-mail or SMS: these addresses, and this operator.
+    extra_email_addresses: list[EmailAddress] = Field(default_factory=list)
+    operator_guid: UUID | None = None
+
+
+class IntegrationTestStep(ApiModel):
+    exchange: HttpExchange
+    duration_ms: int
+    error: str = ""
+
+
+class IntegrationTestResult(ApiModel):
+    """The full trace of a test send: every request made, secrets masked, with what came back."""
+
+    outcome: Outcome
+    error: str = ""
+    steps: list[IntegrationTestStep]

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, Field, StringConstraints
+from pydantic import AnyHttpUrl, Field, StringConstraints, field_validator
 
 from alerting.models.base import ApiModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# E.164: a plus, a country code and at most 15 digits in all, nothing else.
+E164 = Annotated[str, StringConstraints(pattern=r"^(\+[1-9][0-9]{6,14})?$")]
+EmailAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^([^@\s,;]+@[^@\s,;]+\.[^@\s,;]+)?$"),
+]
 LEVEL_IDS = (1, 2, 3)
 
 
@@ -68,6 +74,38 @@ class IntegrationType(StrEnum):
     SMS = "Sms"
 
 
+class HttpMethod(StrEnum):
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    PATCH = "PATCH"
+    DELETE = "DELETE"
+
+
+# The REST names of alert types (AlertType in models.alert, which builds on this module).
+StepAlertType = Literal["Error", "Ok", "Reminder"]
+ALL_ALERT_TYPES: tuple[StepAlertType, ...] = ("Error", "Ok", "Reminder")
+
+
+class WebhookStep(ApiModel):
+    """One HTTP request of a custom webhook; URL, header values and body are templates."""
+
+    method: HttpMethod = HttpMethod.POST
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: str = Field(default="", max_length=100_000)
+    username: str = ""
+    password: str = ""
+    alert_types: list[StepAlertType] = Field(default_factory=lambda: list(ALL_ALERT_TYPES))
+
+    @field_validator("alert_types")
+    @classmethod
+    def _distinct(cls, value: list[StepAlertType]) -> list[StepAlertType]:
+        if len(set(value)) != len(value):
+            raise ValueError("names an alert type twice")
+        return value
+
+
 class Integration(ApiModel):
     integration_guid: UUID
     name: Name
@@ -75,6 +113,21 @@ class Integration(ApiModel):
     is_active: bool = True
     variables: dict[str, str] = Field(default_factory=dict)
     per_level_variables: list[str] = Field(default_factory=list)
+    steps: list[WebhookStep] = Field(default_factory=list)
+
+    def step_for(self, alert_type: str) -> WebhookStep | None:
+        """The step that sends this alert type (each type is in at most one step)."""
+        return next((step for step in self.steps if alert_type in step.alert_types), None)
+
+
+class Operator(ApiModel):
+    """A person a level can page by e-mail and SMS; off-duty operators get nothing."""
+
+    operator_guid: UUID
+    full_name: Name
+    email: EmailAddress = ""
+    mobile_phone: E164 = ""
+    is_on_duty: bool = True
 
 
 class IntegrationService(ApiModel):
@@ -131,7 +184,7 @@ class LevelIntegration(ApiModel):
     send_reminder_alerts: bool = False
     status_hub_service_list: list[ServiceLink] = Field(default_factory=list)
     variable_values: dict[str, str] = Field(default_factory=dict)
-    extra_email_addresses: list[str] = Field(default_factory=list)
+    extra_email_addresses: list[EmailAddress] = Field(default_factory=list)
 
 
 class AlertDefinitionMember(ApiModel):

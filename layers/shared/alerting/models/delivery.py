@@ -39,6 +39,8 @@ class Outcome(StrEnum):
     DELIVERED = "delivered"
     RETRYING = "retrying"
     FAILED = "failed"
+    # Nothing to send: no step of the integration takes this alert type, or no recipient is on duty.
+    SKIPPED = "skipped"
 
 
 class HttpExchange(ApiModel):
@@ -64,6 +66,9 @@ class DeliveryAttempt(ApiModel):
     started_at: AwareDatetime
     duration_ms: int = Field(ge=0)
     exchange: HttpExchange | None = None
+    # Every request of a delivery that takes more than one (e.g. ServiceNow finding the incident to
+    # resolve), in order; `exchange` is the last of them.
+    steps: list[HttpExchange] = Field(default_factory=list)
     error: str = ""
     outcome: Outcome
     next_attempt_in_seconds: float | None = None

@@ -6,10 +6,13 @@
     DEFINITION#<d>         DEFINITION                           alert definition with its level slots
     DEFINITION#<d>         LEVEL#<n>#INTEGRATION#<i>            integration attached to a level
     DEFINITION#<d>         MEMBER#MONITOR#<m>                   monitor member of the definition
+    DEFINITION#<d>         LEVELOPERATOR#<n>#<o>                operator member of a level (pages them)
+    OPERATOR#<o>           OPERATOR                             operator (name, e-mail, phone, on duty)
     INTEGRATION#<i>        INTEGRATION                          integration
     INTEGRATION#<i>        SERVICE#<s>                          StatusHub service of the integration
     ALERT#<a>              ATTEMPT#<time>#<integration>#<target>#<n>   delivery log of one alert
     ALERT#<a>              DELIVERED#<integration>#<target>     the alert reached that target (idempotency)
+    EXTERNAL#<i>#<incident key>  SERVICENOW                     sys_id of the ServiceNow incident we opened
 
 Config items also carry GSI1PK = <kind>, GSI1SK = <name>#<guid> for listing (index ByKind).
 """
@@ -28,6 +31,7 @@ class Kind(StrEnum):
     MONITOR = "MONITOR"
     DEFINITION = "DEFINITION"
     INTEGRATION = "INTEGRATION"
+    OPERATOR = "OPERATOR"
 
 
 BY_KIND_INDEX = "ByKind"
@@ -106,3 +110,24 @@ def listing(kind: Kind, name: str, guid: UUID) -> dict[str, Any]:
 
 def delivered_marker(alert_guid: UUID, integration_guid: UUID, target: str) -> Key:
     return {"PK": alert_partition(alert_guid), "SK": f"DELIVERED#{integration_guid}#{target}"}
+
+
+def operator(operator_guid: UUID) -> Key:
+    return {"PK": f"OPERATOR#{operator_guid}", "SK": "OPERATOR"}
+
+
+# Outside the SK range `DEFINITION`..`LEVEL#~` that loads a definition with its level integrations.
+LEVEL_OPERATOR_PREFIX = "LEVELOPERATOR#"
+
+
+def level_operator_prefix(level_id: int) -> str:
+    return f"{LEVEL_OPERATOR_PREFIX}{level_id}#"
+
+
+def level_operator(definition_guid: UUID, level_id: int, operator_guid: UUID) -> Key:
+    sort_key = f"{level_operator_prefix(level_id)}{operator_guid}"
+    return {"PK": definition_partition(definition_guid), "SK": sort_key}
+
+
+def servicenow_incident(integration_guid: UUID, incident_key: str) -> Key:
+    return {"PK": f"EXTERNAL#{integration_guid}#{incident_key}", "SK": "SERVICENOW"}

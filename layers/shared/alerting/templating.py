@@ -1,0 +1,405 @@
+"""Uptrends-style message templates: a small parser and renderer, no eval and no template language.
+
+    {{@alert.type}}                         an alerting variable (`SYSTEM_VARIABLES`) or the integration's
+    {{@JsonEncode({{@monitor.notes}})}}     the inner text, escaped for a JSON string (no quotes added)
+    {{@XmlEncode(...)}}                     the inner text, escaped for XML; both nest
+    {{@CustomField(Team)}}                  a custom field of the monitor ("" when the monitor has none)
+
+In a JSON body (`json_body=True`) a tag can never break the JSON: the renderer knows, from the literal
+text around it, whether the tag stands inside a JSON string (its value is escaped; a `JsonEncode` result
+is already escaped and kept as is) or outside one (numbers, true, false and null stay bare, anything
+else becomes a quoted JSON string).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
+
+from alerting.errors import TemplateError
+from alerting.models.alert import Alert, AlertType
+from alerting.models.config import CustomField, Monitor, MonitorType
+
+SYSTEM_VARIABLES = (
+    "account.accountId",
+    "alert.alertGuid",
+    "alert.type",
+    "alert.description",
+    "alert.checkpointName",
+    "alert.downtimeDuration",
+    "alert.errorTypeId",
+    "alert.failureMessage",
+    "alert.firstError",
+    "alert.firstErrorCheckId",
+    "alert.firstErrorCheckUrl",
+    "alert.firstErrorDescription",
+    "alert.firstErrorFormatted",
+    "alert.firstErrorUtc",
+    "alert.firstErrorUtcFormatted",
+    "alert.numberOfConsecutiveErrors",
+    "alert.resolvedIpAddress",
+    "alert.responseHeaders",
+    "alert.responseBody",
+    "alert.serverIpv4",
+    "alert.serverIpv6",
+    "alert.sslValidUntil",
+    "alert.timestamp",
+    "alert.timestampFormatted",
+    "alert.timestampUtc",
+    "alert.timestampUtcFormatted",
+    "alertDefinition.guid",
+    "alertDefinition.name",
+    "escalationLevel.id",
+    "escalationLevel.message",
+    "incident.key",
+    "monitor.dashboardUrl",
+    "monitor.editUrl",
+    "monitor.monitorGuid",
+    "monitor.name",
+    "monitor.notes",
+    "monitor.type",
+    "monitor.url",
+)
+
+# .NET-style date patterns of the cultures an account may choose ("Formatted" variables).
+CULTURE_PATTERNS = {
+    "en-US": "M/d/yyyy h:mm tt",
+    "en-GB": "dd/MM/yyyy HH:mm",
+    "en-AU": "d/MM/yyyy h:mm tt",
+    "nl-NL": "d-M-yyyy HH:mm",
+    "nl-BE": "d/MM/yyyy HH:mm",
+    "de-DE": "dd.MM.yyyy HH:mm",
+    "fr-FR": "dd/MM/yyyy HH:mm",
+    "es-ES": "dd/MM/yyyy H:mm",
+    "ja-JP": "yyyy/MM/dd H:mm",
+    "invariant": "MM/dd/yyyy HH:mm",
+}
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_ENCODERS = ("JsonEncode", "XmlEncode")
+_BARE_JSON = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null", re.ASCII)
+_DATE_TOKEN = re.compile(r"yyyy|MM|M|dd|d|HH|H|hh|h|mm|ss|tt")
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the account contributes to variables: its id, time zone, culture and where its app lives."""
+
+    account_id: str = "1"
+    timezone: str = "UTC"
+    culture: str = "en-US"
+    app_url: str = "https://app.uptrends.com"
+
+
+# The parsed form: literal text, a variable, a custom field, or an encoder around a sequence.
+@dataclass(frozen=True)
+class Text:
+    value: str
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+
+
+@dataclass(frozen=True)
+class CustomFieldRef:
+    name: str
+
+
+@dataclass(frozen=True)
+class Encode:
+    function: str
+    inner: tuple[Node, ...]
+
+
+Node = Text | Variable | CustomFieldRef | Encode
+
+
+@dataclass(frozen=True)
+class Template:
+    source: str
+    nodes: tuple[Node, ...]
+
+    def variables(self) -> set[str]:
+        """Every variable the template names, nested ones included."""
+        return set(_variables(self.nodes))
+
+
+def _variables(nodes: tuple[Node, ...]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Variable):
+            yield node.name
+        elif isinstance(node, Encode):
+            yield from _variables(node.inner)
+
+
+def parse(source: str) -> Template:
+    nodes, end = _sequence(source, 0, inside_call=False)
+    assert end == len(source)
+    return Template(source, nodes)
+
+
+def _sequence(source: str, pos: int, inside_call: bool) -> tuple[tuple[Node, ...], int]:
+    nodes: list[Node] = []
+    text_start = pos
+    while pos < len(source):
+        if inside_call and source.startswith(")}}", pos):
+            break
+        if source.startswith("{{@", pos):
+            if pos > text_start:
+                nodes.append(Text(source[text_start:pos]))
+            node, pos = _tag(source, pos + 3)
+            nodes.append(node)
+            text_start = pos
+        else:
+            pos += 1
+    else:
+        if inside_call:
+            raise TemplateError(
+                f"a function call opened before position {text_start} is not closed by ')}}}}'"
+            )
+    if pos > text_start:
+        nodes.append(Text(source[text_start:pos]))
+    return tuple(nodes), pos
+
+
+def _tag(source: str, pos: int) -> tuple[Node, int]:
+    match = _NAME.match(source, pos)
+    if match is None:
+        raise TemplateError(f"a name must follow '{{{{@' at position {pos}")
+    name, pos = match.group(), match.end()
+    if source.startswith("}}", pos):
+        return Variable(name), pos + 2
+    if not source.startswith("(", pos):
+        raise TemplateError(f"'{{{{@{name}' at position {match.start()} is not closed by '}}}}'")
+    if name == "CustomField":
+        end = source.find(")}}", pos)
+        if end < 0:
+            raise TemplateError(f"'{{{{@CustomField(' at position {match.start()} is not closed by ')}}}}'")
+        return CustomFieldRef(source[pos + 1 : end].strip()), end + 3
+    if name not in _ENCODERS:
+        raise TemplateError(f"unknown function @{name}: use JsonEncode, XmlEncode or CustomField")
+    inner, end = _sequence(source, pos + 1, inside_call=True)
+    # `{{@JsonEncode(@monitor.notes)}}` is accepted as a shorthand for the nested tag.
+    if len(inner) == 1 and isinstance(inner[0], Text):
+        bare = inner[0].value.strip()
+        if bare.startswith("@") and _NAME.fullmatch(bare[1:]):
+            inner = (Variable(bare[1:]),)
+    return Encode(name, inner), end + 3
+
+
+def check(template: Template, known: set[str]) -> None:
+    """Refuse variables that are neither alerting variables nor the integration's own."""
+    unknown = sorted(template.variables() - known - set(SYSTEM_VARIABLES))
+    if unknown:
+        raise TemplateError(f"unknown variable @{unknown[0]}")
+
+
+def render(
+    template: Template,
+    values: Mapping[str, str],
+    custom_fields: Mapping[str, str] | None = None,
+    json_body: bool = False,
+) -> str:
+    """The template with every tag replaced; in a JSON body, tags are escaped for where they stand."""
+    fields = custom_fields or {}
+    if not json_body:
+        return "".join(_raw(node, values, fields) for node in template.nodes)
+    out: list[str] = []
+    scanner = _JsonScanner()
+    for node in template.nodes:
+        if isinstance(node, Text):
+            scanner.feed(node.value)
+            out.append(node.value)
+            continue
+        value = _raw(node, values, fields)
+        already_escaped = isinstance(node, Encode) and node.function == "JsonEncode"
+        if scanner.in_string:
+            out.append(value if already_escaped else json_encode(value))
+        elif not already_escaped and _BARE_JSON.fullmatch(value):
+            out.append(value)
+        else:
+            out.append(f'"{value if already_escaped else json_encode(value)}"')
+    return "".join(out)
+
+
+def _raw(node: Node, values: Mapping[str, str], fields: Mapping[str, str]) -> str:
+    if isinstance(node, Text):
+        return node.value
+    if isinstance(node, Variable):
+        if node.name not in values:
+            raise TemplateError(f"unknown variable @{node.name}")
+        return values[node.name]
+    if isinstance(node, CustomFieldRef):
+        return fields.get(node.name, "")
+    inner = "".join(_raw(child, values, fields) for child in node.inner)
+    return json_encode(inner) if node.function == "JsonEncode" else xml_encode(inner)
+
+
+class _JsonScanner:
+    """Tracks whether the literal text seen so far leaves us inside a JSON string."""
+
+    def __init__(self) -> None:
+        self.in_string = False
+        self._escaped = False
+
+    def feed(self, text: str) -> None:
+        for char in text:
+            if self._escaped:
+                self._escaped = False
+            elif self.in_string and char == "\\":
+                self._escaped = True
+            elif char == '"':
+                self.in_string = not self.in_string
+
+
+def json_encode(value: str) -> str:
+    """The value as the inside of a JSON string literal."""
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+def xml_encode(value: str) -> str:
+    return escape(value, {'"': "&quot;", "'": "&apos;"})
+
+
+# Variable values
+def local_iso(moment: datetime, timezone: str) -> str:
+    """ISO 8601 without offset, in the given zone (Uptrends' non-UTC form)."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def culture_format(moment: datetime, culture: str) -> str:
+    """A wall-clock time in the culture's pattern, e.g. en-US `8/28/2020 12:23 PM`."""
+    pattern = CULTURE_PATTERNS.get(culture, CULTURE_PATTERNS["invariant"])
+    hour12 = moment.hour % 12 or 12
+    parts = {
+        "yyyy": f"{moment.year:04d}",
+        "MM": f"{moment.month:02d}",
+        "M": str(moment.month),
+        "dd": f"{moment.day:02d}",
+        "d": str(moment.day),
+        "HH": f"{moment.hour:02d}",
+        "H": str(moment.hour),
+        "hh": f"{hour12:02d}",
+        "h": str(hour12),
+        "mm": f"{moment.minute:02d}",
+        "ss": f"{moment.second:02d}",
+        "tt": "AM" if moment.hour < 12 else "PM",
+    }
+    return _DATE_TOKEN.sub(lambda token: parts[token.group()], pattern)
+
+
+def duration(seconds: int) -> str:
+    """h:mm:ss, hours unbounded (`48:03:21`)."""
+    seconds = max(0, seconds)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def alert_variables(alert: Alert, account: Account) -> dict[str, str]:
+    """Every alerting variable of `SYSTEM_VARIABLES` for this alert, as text."""
+    zone = ZoneInfo(account.timezone)
+    local_first, local_at = alert.first_error.astimezone(zone), alert.timestamp.astimezone(zone)
+    utc_first, utc_at = (
+        alert.first_error.astimezone(ZoneInfo("UTC")),
+        alert.timestamp.astimezone(ZoneInfo("UTC")),
+    )
+    iso = "%Y-%m-%dT%H:%M:%S"
+    monitor, first_check = alert.monitor_guid, alert.first_error_monitor_check_id
+    values = {
+        "account.accountId": account.account_id,
+        "alert.alertGuid": str(alert.alert_guid),
+        "alert.type": alert.alert_type.template_name,
+        "alert.description": alert.error_description,
+        "alert.checkpointName": alert.checkpoint_name,
+        "alert.downtimeDuration": duration(int((alert.timestamp - alert.first_error).total_seconds())),
+        "alert.errorTypeId": str(alert.error_code),
+        # The alert snapshot does not carry these check details yet; they render empty.
+        "alert.failureMessage": "",
+        "alert.responseHeaders": "",
+        "alert.responseBody": "",
+        "alert.sslValidUntil": "",
+        "alert.firstError": local_first.strftime(iso),
+        "alert.firstErrorCheckId": str(alert.first_error_monitor_check_id),
+        "alert.firstErrorCheckUrl": f"{account.app_url}/Report/ProbeLog/Check/{first_check}",
+        "alert.firstErrorDescription": alert.first_error_description,
+        "alert.firstErrorFormatted": culture_format(local_first, account.culture),
+        "alert.firstErrorUtc": utc_first.strftime(iso),
+        "alert.firstErrorUtcFormatted": culture_format(utc_first, account.culture),
+        "alert.numberOfConsecutiveErrors": str(alert.consecutive_errors),
+        "alert.resolvedIpAddress": alert.resolved_ip_address,
+        "alert.serverIpv4": alert.server_ipv4,
+        "alert.serverIpv6": alert.server_ipv6,
+        "alert.timestamp": local_at.strftime(iso),
+        "alert.timestampFormatted": culture_format(local_at, account.culture),
+        "alert.timestampUtc": utc_at.strftime(iso),
+        "alert.timestampUtcFormatted": culture_format(utc_at, account.culture),
+        "alertDefinition.guid": str(alert.alert_definition_guid),
+        "alertDefinition.name": alert.alert_definition_name,
+        "escalationLevel.id": str(alert.escalation_level_id),
+        "escalationLevel.message": alert.escalation_level_message,
+        "incident.key": alert.incident_key,
+        "monitor.dashboardUrl": f"{account.app_url}/Probe/Dashboard?probeGuids={monitor}",
+        "monitor.editUrl": f"{account.app_url}/Report/Probe?probeGuid={monitor}",
+        "monitor.monitorGuid": str(monitor),
+        "monitor.name": alert.monitor_name,
+        "monitor.notes": alert.monitor_notes,
+        "monitor.type": alert.monitor_type.value,
+        "monitor.url": alert.monitor_url,
+    }
+    assert set(values) == set(SYSTEM_VARIABLES)
+    return values
+
+
+def custom_fields(alert: Alert) -> dict[str, str]:
+    return {field.name: field.value for field in alert.custom_fields}
+
+
+_SAMPLE_MONITOR = Monitor(
+    monitor_guid=UUID("00000000-0000-4000-8000-00000000a001"),
+    name="Sample monitor",
+    monitor_type=MonitorType.HTTPS,
+    url="https://www.example.com/",
+    notes='Sample notes with "quotes", <tags> & a\nnew line',
+    custom_fields=[CustomField(name="Team", value="Web")],
+)
+
+
+def sample_alert(alert_type: AlertType, now: datetime, monitor: Monitor | None = None) -> Alert:
+    """Fictitious but complete data, for checking templates at save and for test sends."""
+    shown = monitor or _SAMPLE_MONITOR
+    first_error = now - timedelta(minutes=12, seconds=34)
+    return Alert(
+        alert_guid=UUID("00000000-0000-4000-8000-00000000a002"),
+        alert_type=alert_type,
+        incident_key="00000000-0000-4000-8000-00000000a003-1-30833627687",
+        timestamp=now,
+        first_error=first_error,
+        monitor_check_id=30833627699,
+        first_error_monitor_check_id=30833627687,
+        error_description='HTTP 503 "Service Unavailable" <sample>',
+        first_error_description="HTTP 503 Service Unavailable",
+        consecutive_errors=3,
+        monitor_guid=shown.monitor_guid,
+        monitor_name=shown.name,
+        monitor_type=shown.monitor_type,
+        monitor_url=shown.url,
+        monitor_notes=shown.notes,
+        custom_fields=shown.custom_fields,
+        alert_definition_guid=UUID("00000000-0000-4000-8000-00000000a004"),
+        alert_definition_name="Sample alert definition",
+        escalation_level_id=1,
+        escalation_level_message="This is a test message.",
+        checkpoint_name="Ghent, Belgium",
+        http_status_code=503,
+        error_code=5407,
+        server_ipv4="192.0.2.10",
+        server_ipv6="2001:db8::10",
+        resolved_ip_address="198.51.100.7",
+    )

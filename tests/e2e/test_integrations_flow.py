@@ -1,0 +1,114 @@
+"""End to end on the local stack: each integration type delivers to a capture endpoint of the simulator,
+and what arrived is what the vendor's API documents (tests/vendor_schemas.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from local.client import StackClient, check, wait_until
+from tests import vendor_schemas as schemas
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def alert_then_ok(client: StackClient, monitor: str, receiver_id: str, first_id: int) -> list[dict[str, Any]]:
+    client.publish_checks(check(monitor, first_id, "Confirmed", T0 + timedelta(minutes=first_id % 1000)))
+    wait_until(lambda: len(client.received(receiver_id)) >= 1)
+    client.publish_checks(
+        check(monitor, first_id + 1, "NoError", T0 + timedelta(minutes=first_id % 1000 + 1))
+    )
+    return wait_until(lambda: r if len(r := client.received(receiver_id)) >= 2 else None)
+
+
+def test_a_custom_webhook_receives_the_alert_and_the_ok(client: StackClient) -> None:
+    receiver = client.new_receiver()
+    step = {
+        "Method": "POST",
+        "Url": "{{@HookUrl}}/incidents/{{@incident.key}}",
+        "Headers": {"Content-Type": "application/json"},
+        "Body": '{"type": "{{@alert.type}}", "monitor": "{{@monitor.name}}", "id": {{@escalationLevel.id}}}',
+    }
+    setup = client.integration_setup(
+        'Webhook "shop"',
+        {"Name": "Ops hook", "Type": "Webhook", "PerLevelVariables": ["HookUrl"], "Steps": [step]},
+        VariableValues={"HookUrl": receiver["url"]},
+    )
+    alert, ok = alert_then_ok(client, setup["monitor"], receiver["id"], 5001)
+    assert [alert["json"]["type"], ok["json"]["type"]] == ["Alert", "Ok"]
+    assert alert["json"]["monitor"] == 'Webhook "shop"'  # a quote in a value does not break the JSON
+    assert alert["path"] == ok["path"] and alert["path"].endswith("-1-5001")
+
+
+VENDORS: list[tuple[str, Callable[[str], dict[str, str]], Callable[[Any], list[str]]]] = [
+    ("Slack", lambda url: {"Url": url}, schemas.slack_problems),
+    ("Teams", lambda url: {"WorkflowUrl": url}, schemas.teams_problems),
+    (
+        "PagerDuty",
+        lambda url: {"RoutingKey": "R0UT1NGKEY0123456789abcdef012345", "ApiUrl": url},
+        schemas.pagerduty_problems,
+    ),
+    (
+        "SplunkOnCall",
+        lambda url: {"SplunkOnCallUrl": url, "RoutingKey": "web"},
+        schemas.splunk_on_call_problems,
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "variables", "schema"), VENDORS)
+def test_vendor_formats_arrive_as_the_vendor_documents(
+    client: StackClient,
+    kind: str,
+    variables: Callable[[str], dict[str, str]],
+    schema: Callable[[Any], list[str]],
+) -> None:
+    receiver = client.new_receiver()
+    setup = client.integration_setup(
+        f"{kind} monitor", {"Name": kind, "Type": kind, "Variables": variables(receiver["url"])}
+    )
+    received = alert_then_ok(
+        client, setup["monitor"], receiver["id"], 6000 + 10 * [v[0] for v in VENDORS].index(kind)
+    )
+    assert [schema(request["json"]) for request in received] == [[], []]
+
+
+def test_opsgenie_and_the_uptrends_integration(client: StackClient) -> None:
+    opsgenie, uptrends = client.new_receiver(status=202), client.new_receiver()
+    setup = client.integration_setup(
+        "Opsgenie monitor",
+        {
+            "Name": "Opsgenie",
+            "Type": "Opsgenie",
+            "Variables": {"ApiKey": "k-123456", "ApiUrl": opsgenie["url"]},
+        },
+    )
+    create, close = alert_then_ok(client, setup["monitor"], opsgenie["id"], 7001)
+    assert schemas.opsgenie_create_problems(create["json"]) == []
+    assert close["path"] == f"/receivers/{opsgenie['id']}/{create['json']['alias']}/close"
+    assert create["headers"]["Authorization"] == "GenieKey k-123456"
+
+    setup = client.integration_setup(
+        "Uptrends monitor",
+        {"Name": "Uptrends", "Type": "UptrendsIntegration", "Variables": {"ApiUrl": uptrends["url"]}},
+    )
+    alert, ok = alert_then_ok(client, setup["monitor"], uptrends["id"], 7101)
+    assert alert["json"]["alert"]["type"] == "Alert" and ok["json"]["alert"]["type"] == "Ok"
+    assert alert["json"]["monitor"]["name"] == "Uptrends monitor"
+
+    attempts = client.api("GET", f"/Alert/{alert['json']['alert']['alertGuid']}/Message")
+    assert [(a["IntegrationType"], a["Outcome"]) for a in attempts] == [("UptrendsIntegration", "delivered")]
+
+
+def test_test_send_reaches_the_receiver_and_returns_the_trace(client: StackClient) -> None:
+    receiver = client.new_receiver(status=500)
+    created = client.api(
+        "POST", "/Integration", {"Name": "Slack", "Type": "Slack", "Variables": {"Url": receiver["url"]}}
+    )
+    trace = client.api("POST", f"/Integration/{created['IntegrationGuid']}/Test", {"AlertType": "Ok"})
+    assert trace["Outcome"] == "failed" and trace["Steps"][0]["Exchange"]["StatusCode"] == 500
+    (received,) = client.received(receiver["id"])
+    assert schemas.slack_problems(received["json"]) == []
