@@ -175,6 +175,7 @@ def sweep(deps: IntakeDependencies) -> SweepResult:
         alerts += result.alerts_raised
         deliveries += result.deliveries_queued
     logger.remove_keys(["monitor_guid"])
+    metrics.add_metric(name=Metric.MONITORS_SWEPT, unit=MetricUnit.Count, value=len(due))
     return SweepResult(len(due), alerts, deliveries)
 
 

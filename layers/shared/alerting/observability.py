@@ -14,6 +14,7 @@ metrics = Metrics()
 class Metric(StrEnum):
     CHECKS_EVALUATED = "ChecksEvaluated"
     CHECKS_IGNORED = "ChecksIgnored"
+    MONITORS_SWEPT = "MonitorsSwept"
     ALERTS_RAISED = "AlertsRaised"
     ALERTS_SUPPRESSED = "AlertsSuppressed"
     MALFORMED_EVENTS = "MalformedEvents"

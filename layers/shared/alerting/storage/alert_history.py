@@ -51,8 +51,8 @@ class AlertHistory:
 
     def decisions(
         self, monitor_guid: UUID, take: int, cursor: str | None
-    ) -> tuple[list[Decision], str | None]:
-        """Decision records, newest first."""
+    ) -> tuple[list[tuple[str, Decision]], str | None]:
+        """Decision records, newest first, each with its id (when it was evaluated, and the state version)."""
         request: dict[str, Any] = {
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
             "ExpressionAttributeValues": {
@@ -62,7 +62,13 @@ class AlertHistory:
             "ScanIndexForward": False,
         }
         items = self._page(request, take, cursor)
-        decisions = [Decision.model_validate_json(str(item["Decision"])) for item in items[:take]]
+        decisions = [
+            (
+                str(item["SK"]).removeprefix(keys.DECISION_PREFIX),
+                Decision.model_validate_json(str(item["Decision"])),
+            )
+            for item in items[:take]
+        ]
         return decisions, _next(items, take)
 
     def _page(self, request: dict[str, Any], take: int, cursor: str | None) -> list[dict[str, Any]]:
