@@ -248,7 +248,7 @@ def _escalate(
                     escalation_level_id=level.id,
                     incident_key=incident_key,
                     alert_guid=alert.alert_guid,
-                    opened_at=now,
+                    opened_at=now if check is not None else _crossed_at(level, state),
                     suppressed_reason=alert.suppressed_reason,
                 )
                 alerts.append(alert)
@@ -294,6 +294,13 @@ def _threshold_met(level: EscalationLevel, state: MonitorState, now: datetime) -
     if level.escalation_mode is EscalationMode.ALERT_ON_ERROR_COUNT:
         return state.consecutive_errors >= level.threshold_error_count
     return now - state.first_error_at > timedelta(minutes=level.threshold_minutes)
+
+
+def _crossed_at(level: EscalationLevel, state: MonitorState) -> datetime:
+    """When a duration threshold was crossed: the sweep notices it up to a minute late, and reminders
+    count from the crossing, on the checks' own timeline."""
+    assert state.first_error_at is not None
+    return state.first_error_at + timedelta(minutes=level.threshold_minutes)
 
 
 def _reminder_at(incident: LevelIncident, level: EscalationLevel) -> datetime:
