@@ -231,6 +231,14 @@ def test_membership_through_a_group_and_the_isall_group(
         night["AlertDefinitionGuid"],
     }
     assert api("DELETE", f"/AlertDefinition/{definition}/Member/MonitorGroup/{group}")[0] == 204
+    assert api("GET", f"/AlertDefinition/{definition}/Member")[1] == []
+    assert api("DELETE", f"/AlertDefinition/{night['AlertDefinitionGuid']}")[0] == 204
+    assert (
+        "DefinitionGuids"
+        not in stack.table.get_item(Key={"PK": f"GROUP#{all_group['MonitorGroupGuid']}", "SK": "GROUP"})[
+            "Item"
+        ]
+    )
     assert api("DELETE", f"/MonitorGroup/{group}/Member/{ids['monitor']}")[0] == 204
     assert api("GET", f"/MonitorGroup/{group}/Member")[1] == []
 

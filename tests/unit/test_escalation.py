@@ -168,6 +168,11 @@ def test_next_due(levels: list[Any], steps: list[tuple[str, float]], due_minute:
     )
 
 
+def test_an_inactive_monitor_is_never_due() -> None:
+    state, _ = play([("C", 0)], f.config(REMIND_TWICE))
+    assert next_due(state, f.config(REMIND_TWICE, monitor_overrides={"is_active": False})) is None
+
+
 def test_a_tick_with_nothing_due_is_idle_and_changes_nothing() -> None:
     state, _ = play([("C", 0)], f.config(REMIND_TWICE))
     tick = evaluate_tick(state, at(5), f.config(REMIND_TWICE))

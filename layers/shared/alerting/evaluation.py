@@ -137,7 +137,7 @@ def evaluate_tick(state: MonitorState, now: datetime, config: MonitorConfig) -> 
 
 def next_due(state: MonitorState, config: MonitorConfig) -> datetime | None:
     """When the sweep should next look at this monitor: a duration threshold or a reminder; None if never."""
-    if state.is_clean:
+    if state.is_clean or not config.monitor.is_active:
         return None
     due: list[datetime] = []
     for definition in _active(config.definitions):

@@ -67,7 +67,7 @@ def process_check(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
         logger.warning("check result for an unknown monitor ignored")
         result = IntakeResult(verdict=None)
     metrics.add_metric(name=Metric.CHECKS_EVALUATED, unit=MetricUnit.Count, value=1)
-    if result.verdict in (None, Verdict.DUPLICATE, Verdict.STALE, Verdict.MONITOR_INACTIVE):
+    if result.verdict in (None, Verdict.DUPLICATE, Verdict.STALE, Verdict.MONITOR_INACTIVE, Verdict.IGNORED):
         metrics.add_metric(name=Metric.CHECKS_IGNORED, unit=MetricUnit.Count, value=1)
     return result
 
