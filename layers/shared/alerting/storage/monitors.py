@@ -322,10 +322,14 @@ class Monitors:
             values[":current"] = _periods.dump_json(list(current), by_alias=True).decode()
         else:
             condition = "attribute_exists(PK) AND attribute_not_exists(Maintenance)"
-        with translated_errors():
-            self._table.update_item(
-                Key=keys.monitor(monitor_guid),
-                UpdateExpression="SET Maintenance = :periods",
-                ConditionExpression=condition,
-                ExpressionAttributeValues=values,
-            )
+        try:
+            with translated_errors():
+                self._table.update_item(
+                    Key=keys.monitor(monitor_guid),
+                    UpdateExpression="SET Maintenance = :periods",
+                    ConditionExpression=condition,
+                    ExpressionAttributeValues=values,
+                )
+        except ConcurrentUpdateError as exc:
+            # Someone changed the periods since we read them: the client retries (HTTP 409).
+            raise AlreadyExistsError("MaintenancePeriod", "a concurrent change; retry") from exc
