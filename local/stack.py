@@ -9,11 +9,15 @@ the functions run in-process, wired as AWS wires them:
 - SQS -> function: a poller does what the event source mapping does, including partial batch failures.
 - HTTP -> function: a threaded server turns requests under the API's stage into REST proxy events.
   IAM auth (SigV4) is not checked locally.
+- EventBridge Scheduler (ScheduleV2) -> function: moto runs no schedules, so a thread invokes the function
+  with the schedule's Input every `--sweep-seconds` (default 5) instead of its ScheduleExpression; a shorter
+  period only makes the evaluator's sweep notice due reminders and duration thresholds sooner.
 
 Plus the StatusHub simulator. The stack writes `<state-dir>/stack.json` (the readiness signal) and routes the
 handlers' logs to `<state-dir>/stack.log`.
 
     python -m local.stack [--state-dir .local] [--api-port 0] [--retry-schedule 0,1,2,4,8,16,32,64]
+                          [--sweep-seconds 5]
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ REGION = "us-east-1"
 STACK_FILE = "stack.json"
 LOG_FILE = "stack.log"
 DEFAULT_RETRY_SCHEDULE = (0, 1, 2, 4, 8, 16, 32, 64)
+DEFAULT_SWEEP_SECONDS = 5.0
 # Everything runs on loopback, so delivery must be allowed to reach it.
 LOCAL_PRIVATE_NETWORKS = "127.0.0.0/8"
 ASYNC_INVOKE_WORKERS = 4
@@ -497,6 +502,7 @@ class LocalStack:
         statushub_port: int = 0,
         retry_schedule: Sequence[int] = DEFAULT_RETRY_SCHEDULE,
         timezone: str = "UTC",
+        sweep_seconds: float = DEFAULT_SWEEP_SECONDS,
         template_path: Path | str = REPO_ROOT / "template.yaml",
         handlers: Mapping[str, Handler] | None = None,
     ) -> None:
@@ -505,6 +511,7 @@ class LocalStack:
         self.api_port = api_port
         self.moto_port = moto_port
         self.statushub_port = statushub_port
+        self.sweep_seconds = sweep_seconds
         self.template_path = Path(template_path)
         self.template = load_template(self.template_path)
         self.handlers = dict(handlers or {})
@@ -718,6 +725,8 @@ class LocalStack:
                     self._wire_queue(function, resolver.resolve(used))
                 elif kind == "Api":
                     api = self._wire_api_route(api, function, properties)
+                elif kind == "ScheduleV2":
+                    self._wire_schedule(function, resolver.resolve(_used(properties, "Input", "State")))
                 else:
                     log.warning("%s.%s (%s) is not wired locally", logical_id, event_name, kind)
         if api is None:
@@ -781,6 +790,21 @@ class LocalStack:
             stop=self._stop,
         )
         self._start_thread(source.run, f"{function.logical_id}-sqs")
+
+    def _wire_schedule(self, function: LocalFunction, properties: dict[str, Any]) -> None:
+        if properties.get("State", "ENABLED") != "ENABLED":
+            return
+        event = json.loads(properties.get("Input") or "{}")
+
+        def run() -> None:
+            while not self._stop.wait(self.sweep_seconds):
+                try:
+                    function.invoke(dict(event))
+                except Exception:
+                    # The next tick is the retry, as with the template's MaximumRetryAttempts: 0.
+                    log.warning("%s: scheduled invoke failed", function.logical_id, exc_info=True)
+
+        self._start_thread(run, f"{function.logical_id}-schedule")
 
     def _wire_api_route(
         self, api: _ApiGateway | None, function: LocalFunction, properties: dict[str, Any]
@@ -882,6 +906,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="delivery delays in seconds, short so faults recover quickly (default: %(default)s)",
     )
     parser.add_argument("--timezone", type=_timezone, default="UTC", help="the account's IANA time zone")
+    parser.add_argument(
+        "--sweep-seconds",
+        type=float,
+        default=DEFAULT_SWEEP_SECONDS,
+        help="how often the scheduled sweep runs (deployed: every minute) (default: %(default)s)",
+    )
     return parser.parse_args(argv)
 
 
@@ -940,6 +970,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         statushub_port=args.statushub_port,
         retry_schedule=args.retry_schedule,
         timezone=args.timezone,
+        sweep_seconds=args.sweep_seconds,
     )
     with log_path.open("w", encoding="utf-8", buffering=1) as log_file, _output_to(log_file):
         try:

@@ -1,21 +1,27 @@
-"""EventBridge glue of the evaluator: one check result per invocation, into alerting.intake."""
+"""EventBridge glue of the evaluator: a check result per invocation, or the scheduled sweep, into intake.
+
+The EventBridge Scheduler schedule (template: Sweep) sends a fixed Input whose `source` is SWEEP_SOURCE;
+anything else is a check result event.
+"""
 
 from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import boto3
 from alerting.dead_letters import EventDeadLetters
 from alerting.delivery.queue import DeliveryQueue
-from alerting.intake import IntakeDependencies, process_check
+from alerting.intake import SWEEP_SOURCE, IntakeDependencies, process_check, sweep
 from alerting.models.check import CheckResult
 from alerting.observability import logger, metrics, tracer
 from alerting.settings import Settings
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.config_cache import ConfigCache
 from alerting.storage.integrations import Integrations
+from alerting.storage.monitor_groups import MonitorGroups
 from alerting.storage.monitors import Monitors
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.parser import ValidationError, parse
@@ -34,10 +40,16 @@ def _dependencies() -> tuple[IntakeDependencies, EventDeadLetters]:
     sqs = boto3.client("sqs")
     deps = IntakeDependencies(
         monitors=Monitors(table),
-        config=ConfigCache(AlertDefinitions(table), Integrations(table), settings.config_cache_seconds),
+        config=ConfigCache(
+            AlertDefinitions(table),
+            Integrations(table),
+            settings.config_cache_seconds,
+            groups=MonitorGroups(table),
+        ),
         queue=DeliveryQueue(sqs, settings.delivery_queue_url, settings.delivery_dlq_url),
         retention=timedelta(days=settings.alert_retention_days),
         clock=lambda: datetime.now(UTC),
+        timezone=ZoneInfo(settings.account_timezone),
     )
     return deps, EventDeadLetters(sqs, settings.evaluator_dlq_url)
 
@@ -47,6 +59,8 @@ def _dependencies() -> tuple[IntakeDependencies, EventDeadLetters]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     deps, dead_letters = _dependencies()
+    if event.get("source") == SWEEP_SOURCE:
+        return sweep(deps).summary()
     try:
         check = parse(event=event, model=CheckResultEvent).detail
     except ValidationError as exc:

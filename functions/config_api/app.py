@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import Annotated, Any
 from uuid import UUID
@@ -18,8 +18,11 @@ from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
+    AlertDefinitionMonitorGroup,
     AlertDefinitionOperator,
     AlertDefinitionPatch,
+    AlertPage,
+    DecisionPage,
     EscalationLevelMember,
     EscalationLevelPatch,
     IntegrationInput,
@@ -30,26 +33,34 @@ from alerting.models.api import (
     LevelIntegrationPatch,
     LevelIntegrationView,
     MessageList,
+    MonitorGroupInput,
     MonitorInput,
     MonitorPatch,
     OperatorInput,
     OperatorPatch,
     ServiceInput,
+    SortDirection,
 )
 from alerting.models.config import (
     AlertDefinition,
     AlertDefinitionMember,
     EscalationLevel,
     IntegrationService,
+    MaintenancePeriod,
     Monitor,
+    MonitorGroup,
+    MonitorGroupMember,
     Operator,
 )
 from alerting.models.delivery import DeliveryAttempt
+from alerting.monitor_alerting import MonitorAlerting, utc_or_none
 from alerting.observability import logger, tracer
 from alerting.settings import Settings
 from alerting.storage.alert_definitions import AlertDefinitions
+from alerting.storage.alert_history import AlertHistory, AlertQuery
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import Integrations
+from alerting.storage.monitor_groups import MonitorGroups
 from alerting.storage.monitors import Monitors
 from alerting.storage.operators import Operators
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -372,6 +383,124 @@ def remove_level_operator(
 
 
 # --- end of the integrations block --------------------------------------------------------------------
+# --- Monitor alerting: groups, maintenance periods, alert history, decision records (issue 4) ---------------
+@functools.cache
+def _monitor_alerting() -> MonitorAlerting:
+    table = boto3.resource("dynamodb").Table(Settings().table_name)
+    return MonitorAlerting(Monitors(table), MonitorGroups(table), AlertHistory(table))
+
+
+HistoryTake = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100)")]
+
+
+@app.get("/MonitorGroup")
+def list_groups(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
+    return _page(*_monitor_alerting().list_groups(Take, Cursor))
+
+
+@app.post("/MonitorGroup", status_code=HTTPStatus.CREATED)
+def create_group(body: MonitorGroupInput) -> MonitorGroup:
+    return _monitor_alerting().create_group(body)
+
+
+@app.get("/MonitorGroup/<monitorGroupGuid>")
+def get_group(monitorGroupGuid: UUID) -> MonitorGroup:
+    return _monitor_alerting().get_group(monitorGroupGuid)
+
+
+@app.get("/MonitorGroup/<monitorGroupGuid>/Member")
+def list_group_members(monitorGroupGuid: UUID) -> list[MonitorGroupMember]:
+    return _monitor_alerting().group_members(monitorGroupGuid)
+
+
+@app.post("/MonitorGroup/<monitorGroupGuid>/Member/<monitorGuid>", status_code=HTTPStatus.CREATED)
+def add_group_member(monitorGroupGuid: UUID, monitorGuid: UUID) -> MonitorGroupMember:
+    return _monitor_alerting().add_group_member(monitorGroupGuid, monitorGuid)
+
+
+@app.delete("/MonitorGroup/<monitorGroupGuid>/Member/<monitorGuid>")
+def remove_group_member(monitorGroupGuid: UUID, monitorGuid: UUID) -> Response[None]:
+    _monitor_alerting().groups.remove_monitor(monitorGroupGuid, monitorGuid)
+    return _no_content()
+
+
+@app.post("/MonitorGroup/<monitorGroupGuid>/StopAllMonitorAlerts")
+def stop_group_alerts(monitorGroupGuid: UUID) -> Response[None]:
+    _monitor_alerting().set_group_alerts(monitorGroupGuid, stopped=True)
+    return _no_content()
+
+
+@app.post("/MonitorGroup/<monitorGroupGuid>/StartAllMonitorAlerts")
+def start_group_alerts(monitorGroupGuid: UUID) -> Response[None]:
+    _monitor_alerting().set_group_alerts(monitorGroupGuid, stopped=False)
+    return _no_content()
+
+
+@app.post(
+    "/AlertDefinition/<alertDefinitionGuid>/Member/MonitorGroup/<monitorGroupGuid>",
+    status_code=HTTPStatus.CREATED,
+)
+def add_group_to_definition(alertDefinitionGuid: UUID, monitorGroupGuid: UUID) -> AlertDefinitionMonitorGroup:
+    return _monitor_alerting().add_definition_group(alertDefinitionGuid, monitorGroupGuid)
+
+
+@app.delete("/AlertDefinition/<alertDefinitionGuid>/Member/MonitorGroup/<monitorGroupGuid>")
+def remove_group_from_definition(alertDefinitionGuid: UUID, monitorGroupGuid: UUID) -> Response[None]:
+    _monitor_alerting().groups.remove_from_definition(monitorGroupGuid, alertDefinitionGuid)
+    return _no_content()
+
+
+@app.get("/Monitor/<monitorGuid>/MaintenancePeriod")
+def list_maintenance(monitorGuid: UUID) -> list[MaintenancePeriod]:
+    return _monitor_alerting().monitors.maintenance_periods(monitorGuid)
+
+
+@app.post("/Monitor/<monitorGuid>/MaintenancePeriod", status_code=HTTPStatus.CREATED)
+def add_maintenance(monitorGuid: UUID, body: MaintenancePeriod) -> MaintenancePeriod:
+    return _monitor_alerting().add_maintenance(monitorGuid, body)
+
+
+@app.put("/Monitor/<monitorGuid>/MaintenancePeriod/<maintenancePeriodId>")
+def replace_maintenance(
+    monitorGuid: UUID, maintenancePeriodId: int, body: MaintenancePeriod
+) -> Response[None]:
+    _monitor_alerting().replace_maintenance(monitorGuid, maintenancePeriodId, body)
+    return _no_content()
+
+
+@app.delete("/Monitor/<monitorGuid>/MaintenancePeriod/<maintenancePeriodId>")
+def delete_maintenance(monitorGuid: UUID, maintenancePeriodId: int) -> Response[None]:
+    _monitor_alerting().monitors.delete_maintenance_period(monitorGuid, maintenancePeriodId)
+    return _no_content()
+
+
+@app.get("/Alert/Monitor/<monitorGuid>")
+def list_monitor_alerts(
+    monitorGuid: UUID,
+    Take: HistoryTake = 100,
+    Cursor: Cursor = None,
+    Sorting: SortDirection = SortDirection.DESCENDING,
+    Start: Annotated[datetime | None, Query()] = None,
+    End: Annotated[datetime | None, Query()] = None,
+    IncludeReminders: bool = False,
+) -> AlertPage:
+    query = AlertQuery(
+        Take,
+        Cursor,
+        Sorting is SortDirection.ASCENDING,
+        utc_or_none(Start),
+        utc_or_none(End),
+        IncludeReminders,
+    )
+    return _monitor_alerting().alerts(monitorGuid, query)
+
+
+@app.get("/Monitor/<monitorGuid>/Decision")
+def list_decisions(monitorGuid: UUID, Take: HistoryTake = 100, Cursor: Cursor = None) -> DecisionPage:
+    return _monitor_alerting().decisions(monitorGuid, Take, Cursor)
+
+
+# --- end of monitor alerting --------------------------------------------------------------------------------
 
 
 # Errors: domain errors to HTTP in one place, always Uptrends' MessageList shape

@@ -19,10 +19,16 @@ ApiCall = Callable[..., tuple[int, Any]]
 
 @pytest.fixture(autouse=True)
 def fresh_dependencies() -> Iterator[None]:
-    for cached in (api_app._configuration, evaluator_app._dependencies, delivery_app._dependencies):
+    cached_roots = (
+        api_app._configuration,
+        api_app._monitor_alerting,
+        evaluator_app._dependencies,
+        delivery_app._dependencies,
+    )
+    for cached in cached_roots:
         cached.cache_clear()
     yield
-    for cached in (api_app._configuration, evaluator_app._dependencies, delivery_app._dependencies):
+    for cached in cached_roots:
         cached.cache_clear()
 
 

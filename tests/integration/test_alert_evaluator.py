@@ -133,3 +133,14 @@ def test_request_budget_per_check_with_a_warm_function(
     assert opened == ["GetItem", "TransactWriteItems"]
     recovered = cost(check_event("no_error", Id=6, Timestamp="2026-11-22T10:05:00Z"))
     assert recovered == ["UpdateItem", "TransactWriteItems"]
+    # Issue 4, item 9: whatever the evaluation decides, a state change stays within 3 requests
+    # (the state, its alerts and its decision record go in one transaction).
+    changes = [
+        check_event("confirmed_error", Id=7, Timestamp="2026-11-22T10:06:00Z"),
+        check_event("unconfirmed_error", Id=8, Timestamp="2026-11-22T10:07:00Z"),
+        check_event("confirmed_error", Id=9, Timestamp="2026-11-22T10:08:00Z"),
+        check_event("no_error", Id=10, Timestamp="2026-11-22T10:09:00Z"),
+    ]
+    assert [len(cost(event)) for event in changes] == [2, 2, 2, 2]
+    steady = [check_event("no_error", Id=11 + i, Timestamp=f"2026-11-22T10:1{i}:00Z") for i in range(3)]
+    assert [cost(event) for event in steady] == [["UpdateItem"]] * 3

@@ -1,7 +1,8 @@
-"""Pure evaluation of one check result against a monitor's state and its alert definitions.
+"""Pure evaluation of a check result, or a sweep tick, against a monitor's state and its alert definitions.
 
-Time and ids come in with the check: the same inputs always give the same alerts, with the same
-AlertGuids and IncidentKeys, which is what makes duplicate events harmless downstream.
+Time and ids come in with the check (or the tick): the same inputs always give the same alerts, with the
+same AlertGuids and IncidentKeys, which is what makes duplicate events harmless downstream. Every
+evaluation that could change alert state also explains itself in a `Decision`.
 """
 
 from __future__ import annotations
@@ -9,11 +10,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from uuid import UUID
 
-from alerting.models.alert import Alert, AlertType, LevelIncident, MonitorState
+from alerting.models.alert import (
+    Alert,
+    AlertType,
+    Decision,
+    DecisionOutcome,
+    DecisionTrigger,
+    LevelDecision,
+    LevelIncident,
+    MonitorState,
+)
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import (
     AlertDefinition,
@@ -22,14 +32,18 @@ from alerting.models.config import (
     Integration,
     IntegrationType,
     LevelIntegration,
+    MaintenancePeriod,
+    MaintenanceType,
     Monitor,
 )
 from alerting.models.delivery import DeliveryJob
-from alerting.suppression import SuppressionContext, suppression_reason
+from alerting.suppression import SuppressionContext, active_maintenance, suppression_reason
 
 # Fixed namespace: AlertGuids are uuid5 of the incident and alert kind, so re-evaluating a check
 # yields the same guid (and the same queue deduplication id).
 ALERT_NAMESPACE = UUID("6f1c1f0e-8a4e-4f7e-9d55-1a2b3c4d5e6f")
+# A duration threshold is "more than X minutes": the sweep looks just after X.
+_JUST_AFTER = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,10 @@ class MonitorConfig:
 
     monitor: Monitor
     definitions: Sequence[DefinitionConfig]
+    maintenance: Sequence[MaintenancePeriod] = ()
+    # Descriptions of the monitor groups holding this monitor whose alerts are stopped.
+    stopped_groups: Sequence[str] = ()
+    timezone: tzinfo = UTC
 
     def definition(self, guid: UUID) -> DefinitionConfig | None:
         return next((d for d in self.definitions if d.definition.alert_definition_guid == guid), None)
@@ -56,8 +74,10 @@ class Verdict(StrEnum):
     DUPLICATE = "duplicate"  # this very check was evaluated before
     STALE = "stale"  # older than a check already taken into account
     MONITOR_INACTIVE = "monitor-inactive"
+    IGNORED = "ignored"  # a DisableMonitoring maintenance period is in force
     RECORDED = "recorded"  # the state moved on, nothing else happened
     CHANGED = "changed"  # the error streak or the incidents changed
+    IDLE = "idle"  # a sweep tick found nothing due
 
 
 @dataclass(frozen=True)
@@ -65,108 +85,346 @@ class Evaluation:
     verdict: Verdict
     state: MonitorState
     alerts: tuple[Alert, ...] = ()
+    decision: Decision | None = None
 
     @property
     def needs_write(self) -> bool:
-        return self.verdict in (Verdict.RECORDED, Verdict.CHANGED)
+        return self.verdict in (Verdict.RECORDED, Verdict.CHANGED, Verdict.IGNORED)
 
 
 def evaluate_check(state: MonitorState, check: CheckResult, config: MonitorConfig) -> Evaluation:
-    """Apply one check result to a monitor's state; return the new state and the alerts it raised."""
+    """Apply one check result to a monitor's state; return the new state, the alerts it raised and why."""
     if state.watermark is not None and check.watermark <= state.watermark:
         verdict = Verdict.DUPLICATE if check.watermark == state.watermark else Verdict.STALE
         return Evaluation(verdict, state)
     moved = state.model_copy(update={"watermark": check.watermark})
     if not config.monitor.is_active:
         return Evaluation(Verdict.MONITOR_INACTIVE, moved)
+    maintenance = active_maintenance(config.maintenance, check.timestamp, config.timezone)
+    if check.error_level is not ErrorLevel.NO_ERROR and _disables_monitoring(maintenance):
+        assert maintenance is not None
+        reason = f"maintenance period {maintenance.id} (DisableMonitoring) is active: the check is ignored"
+        return Evaluation(Verdict.IGNORED, moved, decision=_decision(moved, check, reason=reason))
     if check.error_level is ErrorLevel.UNCONFIRMED:
         # Unconfirmed errors are recorded but neither count toward a threshold nor end a streak.
-        return Evaluation(Verdict.RECORDED, moved)
+        reason = "an Unconfirmed error neither counts toward a threshold nor ends an error streak"
+        return Evaluation(Verdict.RECORDED, moved, decision=_decision(moved, check, reason=reason))
     if check.error_level is ErrorLevel.CONFIRMED:
         return _on_confirmed_error(moved, check, config)
     return _on_recovery(moved, check, config)
 
 
+def evaluate_tick(state: MonitorState, now: datetime, config: MonitorConfig) -> Evaluation:
+    """The sweep: fire duration thresholds and reminders that came due with no new check."""
+    if state.is_clean or not config.monitor.is_active:
+        return Evaluation(Verdict.IDLE, state)
+    if _disables_monitoring(active_maintenance(config.maintenance, now, config.timezone)):
+        return Evaluation(Verdict.IDLE, state)
+    escalated, alerts, levels = _escalate(state, now, None, config)
+    if not alerts:
+        return Evaluation(Verdict.IDLE, state)
+    decision = Decision(
+        monitor_guid=config.monitor.monitor_guid,
+        trigger=DecisionTrigger.SWEEP,
+        timestamp=now,
+        monitor_check_id=state.last_error_check_id,
+        consecutive_errors=state.consecutive_errors,
+        first_error=state.first_error_at,
+        levels=levels,
+    )
+    return Evaluation(Verdict.CHANGED, escalated, tuple(alerts), decision)
+
+
+def next_due(state: MonitorState, config: MonitorConfig) -> datetime | None:
+    """When the sweep should next look at this monitor: a duration threshold or a reminder; None if never."""
+    if state.is_clean or not config.monitor.is_active:
+        return None
+    due: list[datetime] = []
+    for definition in _active(config.definitions):
+        guid = definition.definition.alert_definition_guid
+        for level in definition.levels:
+            if not level.is_active:
+                continue
+            incident = state.incidents.get(MonitorState.incident_slot(guid, level.id))
+            if incident is not None:
+                if incident.reminders_sent < level.number_of_reminders:
+                    due.append(_reminder_at(incident, level))
+            elif (
+                level.escalation_mode is EscalationMode.ALERT_ON_ERROR_DURATION
+                and state.consecutive_errors
+                and state.first_error_at is not None
+            ):
+                due.append(state.first_error_at + timedelta(minutes=level.threshold_minutes) + _JUST_AFTER)
+    return min(due, default=None)
+
+
+def _disables_monitoring(period: MaintenancePeriod | None) -> bool:
+    return period is not None and period.maintenance_type is MaintenanceType.DISABLE_MONITORING
+
+
+def _active(definitions: Sequence[DefinitionConfig]) -> list[DefinitionConfig]:
+    return [d for d in definitions if d.definition.is_active]
+
+
+def _decision(
+    state: MonitorState,
+    check: CheckResult,
+    levels: Sequence[LevelDecision] = (),
+    reason: str = "",
+) -> Decision:
+    return Decision(
+        monitor_guid=check.monitor_guid,
+        trigger=DecisionTrigger.CHECK,
+        timestamp=check.timestamp,
+        monitor_check_id=check.id,
+        error_level=check.error_level.value,
+        consecutive_errors=state.consecutive_errors,
+        first_error=state.first_error_at,
+        reason=reason,
+        levels=list(levels),
+    )
+
+
 def _on_confirmed_error(state: MonitorState, check: CheckResult, config: MonitorConfig) -> Evaluation:
-    first_error_at = state.first_error_at or check.timestamp
     first_error_check_id = state.first_error_check_id if state.first_error_check_id is not None else check.id
     streak = state.model_copy(
         update={
             "consecutive_errors": state.consecutive_errors + 1,
-            "first_error_at": first_error_at,
+            "first_error_at": state.first_error_at or check.timestamp,
             "first_error_check_id": first_error_check_id,
             "first_error_description": state.first_error_description or check.error_description,
+            "last_error_check_id": check.id,
         }
     )
-    incidents = dict(streak.incidents)
+    escalated, alerts, levels = _escalate(streak, check.timestamp, check, config)
+    return Evaluation(Verdict.CHANGED, escalated, tuple(alerts), _decision(escalated, check, levels))
+
+
+def _escalate(
+    state: MonitorState, now: datetime, check: CheckResult | None, config: MonitorConfig
+) -> tuple[MonitorState, list[Alert], list[LevelDecision]]:
+    """Every level of every definition, independently: fire, remind, or say why not."""
+    incidents = dict(state.incidents)
     alerts: list[Alert] = []
+    decisions: list[LevelDecision] = []
     for definition in config.definitions:
+        guid = definition.definition.alert_definition_guid
+        named = {"alert_definition_guid": guid, "alert_definition_name": definition.definition.alert_name}
         if not definition.definition.is_active:
+            decisions.append(
+                _level(named, DecisionOutcome.INACTIVE, reason="the alert definition is inactive")
+            )
             continue
         for level in definition.levels:
-            slot = MonitorState.incident_slot(definition.definition.alert_definition_guid, level.id)
-            if not level.is_active or slot in incidents or not _threshold_met(level, streak, check):
-                continue
-            incident_key = f"{definition.definition.alert_definition_guid}-{level.id}-{first_error_check_id}"
-            alert = _make_alert(
-                AlertType.ERROR, incident_key, streak, check, config.monitor, definition, level
-            )
-            incidents[slot] = LevelIncident(
-                alert_definition_guid=definition.definition.alert_definition_guid,
-                escalation_level_id=level.id,
-                incident_key=incident_key,
-                alert_guid=alert.alert_guid,
-                opened_at=check.timestamp,
-            )
-            alerts.append(alert)
-    return Evaluation(Verdict.CHANGED, streak.model_copy(update={"incidents": incidents}), tuple(alerts))
+            about = {**named, **_threshold_fields(level, state, now)}
+            slot = MonitorState.incident_slot(guid, level.id)
+            incident = incidents.get(slot)
+            if not level.is_active:
+                reason = "the escalation level is inactive"
+                decisions.append(_level(about, DecisionOutcome.INACTIVE, reason=reason))
+            elif incident is not None:
+                reminded = _remind(incident, level, state, now, check, config, definition)
+                if reminded is None:
+                    decisions.append(
+                        _level(
+                            about,
+                            DecisionOutcome.ALREADY_FIRED,
+                            reason=_no_reminder_reason(incident, level),
+                            incident_key=incident.incident_key,
+                        )
+                    )
+                    continue
+                alert = reminded
+                incidents[slot] = incident.model_copy(update={"reminders_sent": alert.reminder_number})
+                alerts.append(alert)
+                decisions.append(_fired(about, alert, DecisionOutcome.REMINDED))
+            elif _threshold_met(level, state, now):
+                incident_key = f"{guid}-{level.id}-{state.first_error_check_id}"
+                alert = _make_alert(
+                    AlertType.ERROR, incident_key, state, now, check, config, definition, level
+                )
+                incidents[slot] = LevelIncident(
+                    alert_definition_guid=guid,
+                    escalation_level_id=level.id,
+                    incident_key=incident_key,
+                    alert_guid=alert.alert_guid,
+                    opened_at=now if check is not None else _crossed_at(level, state),
+                    suppressed_reason=alert.suppressed_reason,
+                )
+                alerts.append(alert)
+                decisions.append(_fired(about, alert, DecisionOutcome.FIRED))
+            else:
+                decisions.append(_level(about, DecisionOutcome.BELOW_THRESHOLD))
+    return state.model_copy(update={"incidents": incidents}), alerts, decisions
 
 
-def _threshold_met(level: EscalationLevel, streak: MonitorState, check: CheckResult) -> bool:
+def _level(about: Mapping[str, object], outcome: DecisionOutcome, **extra: object) -> LevelDecision:
+    return LevelDecision.model_validate({**about, "outcome": outcome, **extra})
+
+
+def _threshold_fields(level: EscalationLevel, state: MonitorState, now: datetime) -> dict[str, object]:
     if level.escalation_mode is EscalationMode.ALERT_ON_ERROR_COUNT:
-        return streak.consecutive_errors >= level.threshold_error_count
-    assert streak.first_error_at is not None
-    return check.timestamp - streak.first_error_at > timedelta(minutes=level.threshold_minutes)
+        threshold, counted = level.threshold_error_count, float(state.consecutive_errors)
+    else:
+        elapsed = now - state.first_error_at if state.first_error_at else timedelta()
+        threshold, counted = level.threshold_minutes, round(elapsed.total_seconds() / 60, 2)
+    return {
+        "escalation_level_id": level.id,
+        "escalation_mode": level.escalation_mode.value,
+        "threshold": threshold,
+        "counted": counted,
+    }
+
+
+def _fired(about: Mapping[str, object], alert: Alert, outcome: DecisionOutcome) -> LevelDecision:
+    suppressed = alert.suppressed_reason is not None
+    return _level(
+        about,
+        DecisionOutcome.SUPPRESSED if suppressed else outcome,
+        reason=alert.suppressed_reason or "",
+        alert_type=alert.alert_type,
+        alert_guid=alert.alert_guid,
+        incident_key=alert.incident_key,
+    )
+
+
+def _threshold_met(level: EscalationLevel, state: MonitorState, now: datetime) -> bool:
+    if not state.consecutive_errors or state.first_error_at is None:
+        return False
+    if level.escalation_mode is EscalationMode.ALERT_ON_ERROR_COUNT:
+        return state.consecutive_errors >= level.threshold_error_count
+    return now - state.first_error_at > timedelta(minutes=level.threshold_minutes)
+
+
+def _crossed_at(level: EscalationLevel, state: MonitorState) -> datetime:
+    """When a duration threshold was crossed: the sweep notices it up to a minute late, and reminders
+    count from the crossing, on the checks' own timeline."""
+    assert state.first_error_at is not None
+    return state.first_error_at + timedelta(minutes=level.threshold_minutes)
+
+
+def _reminder_at(incident: LevelIncident, level: EscalationLevel) -> datetime:
+    return incident.opened_at + timedelta(minutes=level.reminder_delay * (incident.reminders_sent + 1))
+
+
+def reminder_due(incident: LevelIncident, level: EscalationLevel, now: datetime) -> bool:
+    """Whether the next reminder of a fired level is due: up to NumberOfReminders, every ReminderDelay."""
+    return incident.reminders_sent < level.number_of_reminders and now >= _reminder_at(incident, level)
+
+
+def _no_reminder_reason(incident: LevelIncident, level: EscalationLevel) -> str:
+    if level.number_of_reminders == 0:
+        return "fired earlier in this incident; the level sends no reminders"
+    if incident.reminders_sent >= level.number_of_reminders:
+        return f"fired earlier in this incident; all {level.number_of_reminders} reminders were sent"
+    return (
+        f"fired earlier in this incident; reminder {incident.reminders_sent + 1} of "
+        f"{level.number_of_reminders} is due at {_reminder_at(incident, level):%Y-%m-%dT%H:%M:%SZ}"
+    )
+
+
+def _remind(
+    incident: LevelIncident,
+    level: EscalationLevel,
+    state: MonitorState,
+    now: datetime,
+    check: CheckResult | None,
+    config: MonitorConfig,
+    definition: DefinitionConfig,
+) -> Alert | None:
+    if not reminder_due(incident, level, now):
+        return None
+    return _make_alert(
+        AlertType.REMINDER,
+        incident.incident_key,
+        state,
+        now,
+        check,
+        config,
+        definition,
+        level,
+        reminder_number=incident.reminders_sent + 1,
+    )
 
 
 def _on_recovery(state: MonitorState, check: CheckResult, config: MonitorConfig) -> Evaluation:
     if state.is_clean:
         return Evaluation(Verdict.RECORDED, state)
     alerts = []
+    decisions = []
     for incident in state.incidents.values():
         definition = config.definition(incident.alert_definition_guid)
-        if definition is None:
+        level = None
+        if definition is not None:
+            level = next((lvl for lvl in definition.levels if lvl.id == incident.escalation_level_id), None)
+        if definition is None or level is None:
             # The definition was deleted while its incident was open: close it quietly.
+            decisions.append(
+                LevelDecision(
+                    alert_definition_guid=incident.alert_definition_guid,
+                    escalation_level_id=incident.escalation_level_id,
+                    outcome=DecisionOutcome.IGNORED,
+                    reason="the alert definition was deleted: the incident closes without an Ok",
+                    incident_key=incident.incident_key,
+                )
+            )
             continue
-        level = next((lvl for lvl in definition.levels if lvl.id == incident.escalation_level_id), None)
-        if level is None:
-            continue
-        alerts.append(
-            _make_alert(AlertType.OK, incident.incident_key, state, check, config.monitor, definition, level)
+        alert = _make_alert(
+            AlertType.OK,
+            incident.incident_key,
+            state,
+            check.timestamp,
+            check,
+            config,
+            definition,
+            level,
+            error_suppressed_reason=incident.suppressed_reason,
         )
+        alerts.append(alert)
+        about = {
+            "alert_definition_guid": incident.alert_definition_guid,
+            "alert_definition_name": definition.definition.alert_name,
+            "escalation_level_id": level.id,
+            "escalation_mode": level.escalation_mode.value,
+        }
+        decisions.append(_fired(about, alert, DecisionOutcome.OK))
+    decision = _decision(state, check, decisions, reason="the first NoError check closes every open incident")
     recovered = MonitorState(watermark=state.watermark, version=state.version)
-    return Evaluation(Verdict.CHANGED, recovered, tuple(alerts))
+    return Evaluation(Verdict.CHANGED, recovered, tuple(alerts), decision)
 
 
 def _make_alert(
     alert_type: AlertType,
     incident_key: str,
     state: MonitorState,
-    check: CheckResult,
-    monitor: Monitor,
+    now: datetime,
+    check: CheckResult | None,
+    config: MonitorConfig,
     definition: DefinitionConfig,
     level: EscalationLevel,
     reminder_number: int = 0,
+    error_suppressed_reason: str | None = None,
 ) -> Alert:
     assert state.first_error_at is not None and state.first_error_check_id is not None
-    description = check.error_description if alert_type is not AlertType.OK else ""
+    monitor = config.monitor
+    description = check.error_description if check and alert_type is not AlertType.OK else ""
+    maintenance = active_maintenance(config.maintenance, now, config.timezone)
+    context = SuppressionContext(
+        monitor=monitor,
+        now=now,
+        alert_type=alert_type,
+        maintenance=maintenance,
+        stopped_groups=config.stopped_groups,
+        error_suppressed_reason=error_suppressed_reason,
+    )
+    check_id = check.id if check else (state.last_error_check_id or state.first_error_check_id)
     return Alert(
         alert_guid=uuid.uuid5(ALERT_NAMESPACE, f"{incident_key}/{alert_type.value}/{reminder_number}"),
         alert_type=alert_type,
         incident_key=incident_key,
-        timestamp=check.timestamp,
+        timestamp=now,
         first_error=state.first_error_at,
-        monitor_check_id=check.id,
+        monitor_check_id=check_id,
         first_error_monitor_check_id=state.first_error_check_id,
         error_description=description or state.first_error_description,
         first_error_description=state.first_error_description,
@@ -182,33 +440,49 @@ def _make_alert(
         alert_definition_name=definition.definition.alert_name,
         escalation_level_id=level.id,
         escalation_level_message=level.message,
-        checkpoint_name=check.checkpoint_name,
-        http_status_code=check.http_status_code,
-        error_code=check.error_code,
-        server_ipv4=check.server_ipv4,
-        server_ipv6=check.server_ipv6,
-        resolved_ip_address=check.resolved_ip_address,
-        suppressed_reason=suppression_reason(SuppressionContext(monitor=monitor, now=check.timestamp)),
+        checkpoint_name=check.checkpoint_name if check else "",
+        http_status_code=check.http_status_code if check else None,
+        error_code=check.error_code if check else 0,
+        server_ipv4=check.server_ipv4 if check else "",
+        server_ipv6=check.server_ipv6 if check else "",
+        resolved_ip_address=check.resolved_ip_address if check else "",
+        suppressed_reason=suppression_reason(context),
     )
 
 
-def plan_deliveries(
+@dataclass(frozen=True)
+class DeliveryPlan:
+    jobs: list[DeliveryJob]
+    # Per alert: the integrations that will not get it, each with why.
+    not_delivered: dict[UUID, list[str]]
+
+
+def delivery_plan(
     alerts: Sequence[Alert], config: MonitorConfig, integrations: Mapping[UUID, Integration]
-) -> list[DeliveryJob]:
-    """One job per (alert, integration, target) that should receive the alert."""
+) -> DeliveryPlan:
+    """One job per (alert, integration, target) that should receive the alert, and why the others don't."""
     jobs: list[DeliveryJob] = []
+    skipped: dict[UUID, list[str]] = {}
     for alert in alerts:
         if alert.suppressed_reason is not None:
             continue
         definition = config.definition(alert.alert_definition_guid)
         if definition is None:
             continue
-        for attached in definition.level_integrations.get(alert.escalation_level_id, ()):
+        attached_all = definition.level_integrations.get(alert.escalation_level_id, ())
+        if not attached_all:
+            skipped.setdefault(alert.alert_guid, []).append("no integration is attached to this level")
+        for attached in attached_all:
             integration = integrations.get(attached.integration_guid)
-            if integration is None or not integration.is_active or not attached.is_active:
+            reason = _not_sent_reason(attached, integration, alert.alert_type)
+            targets = _targets(attached, integration, alert) if integration is not None and not reason else []
+            if not reason and not targets:
+                reason = "no StatusHub service of this level is linked to the monitor"
+            if reason:
+                name = integration.name if integration is not None else str(attached.integration_guid)
+                skipped.setdefault(alert.alert_guid, []).append(f"{name}: {reason}")
                 continue
-            if not _sends_type(attached, integration, alert.alert_type):
-                continue
+            assert integration is not None
             jobs.extend(
                 DeliveryJob(
                     alert=alert,
@@ -216,18 +490,33 @@ def plan_deliveries(
                     integration_type=integration.type,
                     target=target,
                 )
-                for target in _targets(attached, integration, alert)
+                for target in targets
             )
-    return jobs
+    return DeliveryPlan(jobs, skipped)
 
 
-def _sends_type(attached: LevelIntegration, integration: Integration, alert_type: AlertType) -> bool:
-    if alert_type is AlertType.OK:
-        return attached.send_ok_alerts
-    if alert_type is AlertType.REMINDER:
+def plan_deliveries(
+    alerts: Sequence[Alert], config: MonitorConfig, integrations: Mapping[UUID, Integration]
+) -> list[DeliveryJob]:
+    """One job per (alert, integration, target) that should receive the alert."""
+    return delivery_plan(alerts, config, integrations).jobs
+
+
+def _not_sent_reason(
+    attached: LevelIntegration, integration: Integration | None, alert_type: AlertType
+) -> str | None:
+    if integration is None:
+        return "the integration was deleted"
+    reminder = alert_type is AlertType.REMINDER
+    rules = (
+        (not integration.is_active, "the integration is inactive"),
+        (not attached.is_active, "the integration is inactive on this level"),
+        (alert_type is AlertType.OK and not attached.send_ok_alerts, "SendOkAlerts is off on this level"),
         # A status page holds its state until the Ok: reminders would only add noise.
-        return attached.send_reminder_alerts and integration.type is not IntegrationType.STATUSHUB
-    return True
+        (reminder and integration.type is IntegrationType.STATUSHUB, "StatusHub never receives reminders"),
+        (reminder and not attached.send_reminder_alerts, "SendReminderAlerts is off on this level"),
+    )
+    return next((reason for applies, reason in rules if applies), None)
 
 
 def _targets(attached: LevelIntegration, integration: Integration, alert: Alert) -> list[str]:
@@ -241,9 +530,20 @@ def _targets(attached: LevelIntegration, integration: Integration, alert: Alert)
     return ["default"]
 
 
-def reminder_due(incident: LevelIncident, level: EscalationLevel, now: datetime) -> bool:
-    """Whether the next reminder of a fired level is due (the sweep asks; see the README)."""
-    if incident.reminders_sent >= level.number_of_reminders:
-        return False
-    due_at = incident.opened_at + timedelta(minutes=level.reminder_delay * (incident.reminders_sent + 1))
-    return now >= due_at
+def explained(decision: Decision, plan: DeliveryPlan) -> Decision:
+    """The decision with, per alert, how many deliveries were queued and who does not get it."""
+    counts: dict[UUID, int] = {}
+    for job in plan.jobs:
+        counts[job.alert.alert_guid] = counts.get(job.alert.alert_guid, 0) + 1
+    levels = [
+        level.model_copy(
+            update={
+                "deliveries": counts.get(level.alert_guid, 0),
+                "not_delivered_to": plan.not_delivered.get(level.alert_guid, []),
+            }
+        )
+        if level.alert_guid is not None
+        else level
+        for level in decision.levels
+    ]
+    return decision.model_copy(update={"levels": levels})

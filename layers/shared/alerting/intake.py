@@ -1,29 +1,41 @@
-"""Takes one check result through evaluation: load the monitor, evaluate, save, queue deliveries.
+"""Takes a check result or a sweep tick through evaluation: load the monitor, evaluate, save, queue jobs.
 
 Cost per check result with a warm function: a NoError or Unconfirmed check on a monitor with nothing
-open is one conditional update; a state change is one read and one write (a transaction when alerts
-are raised). Definitions and integrations come from the warm function's cache.
+open is one conditional update; a state change is one read and one transaction (the state, its alerts
+and its decision record). Definitions, integrations and monitor groups come from the warm function's cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
 from uuid import UUID
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from alerting.delivery.queue import DeliveryQueue
 from alerting.errors import ConcurrentUpdateError, NotFoundError
-from alerting.evaluation import MonitorConfig, Verdict, evaluate_check, plan_deliveries
+from alerting.evaluation import (
+    Evaluation,
+    MonitorConfig,
+    Verdict,
+    delivery_plan,
+    evaluate_check,
+    evaluate_tick,
+    explained,
+    next_due,
+)
 from alerting.models.check import CheckResult, ErrorLevel
-from alerting.models.config import Integration
+from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
 from alerting.observability import Metric, logger, metrics
+from alerting.storage import keys
 from alerting.storage.config_cache import ConfigCache
-from alerting.storage.monitors import MonitorRecord, Monitors
+from alerting.storage.monitors import MonitorRecord, Monitors, Transition
 
 MAX_CONFLICT_RETRIES = 5
+# The `source` of the scheduled sweep's event (template.yaml: AlertEvaluatorFunction, event Sweep).
+SWEEP_SOURCE = "alerting.sweep"
 
 
 @dataclass
@@ -33,6 +45,7 @@ class IntakeDependencies:
     queue: DeliveryQueue
     retention: timedelta
     clock: Callable[[], datetime]
+    timezone: tzinfo = field(default=UTC)
 
 
 @dataclass(frozen=True)
@@ -54,7 +67,7 @@ def process_check(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
         logger.warning("check result for an unknown monitor ignored")
         result = IntakeResult(verdict=None)
     metrics.add_metric(name=Metric.CHECKS_EVALUATED, unit=MetricUnit.Count, value=1)
-    if result.verdict in (None, Verdict.DUPLICATE, Verdict.STALE, Verdict.MONITOR_INACTIVE):
+    if result.verdict in (None, Verdict.DUPLICATE, Verdict.STALE, Verdict.MONITOR_INACTIVE, Verdict.IGNORED):
         metrics.add_metric(name=Metric.CHECKS_IGNORED, unit=MetricUnit.Count, value=1)
     return result
 
@@ -81,7 +94,7 @@ def _process(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
 
 
 def _evaluate_and_save(check: CheckResult, record: MonitorRecord, deps: IntakeDependencies) -> IntakeResult:
-    config = _monitor_config(record, deps.config)
+    config = _monitor_config(record, deps)
     evaluation = evaluate_check(record.state, check, config)
     if evaluation.verdict is Verdict.DUPLICATE and record.outbox_watermark == check.watermark:
         # The same event again, maybe because we failed after saving: queue its deliveries again.
@@ -91,12 +104,34 @@ def _evaluate_and_save(check: CheckResult, record: MonitorRecord, deps: IntakeDe
     if not evaluation.needs_write:
         logger.info("check result ignored", verdict=evaluation.verdict.value)
         return IntakeResult(evaluation.verdict)
-    jobs = plan_deliveries(evaluation.alerts, config, _integrations(config, deps.config))
-    expires_at = deps.clock() + deps.retention
+    return _save(record, evaluation, config, deps, outbox_key=check.watermark)
+
+
+def _save(
+    record: MonitorRecord,
+    evaluation: Evaluation,
+    config: MonitorConfig,
+    deps: IntakeDependencies,
+    outbox_key: str | None,
+) -> IntakeResult:
+    plan = delivery_plan(evaluation.alerts, config, _integrations(config, deps.config))
+    now = deps.clock()
+    decision = explained(evaluation.decision, plan) if evaluation.decision else None
     deps.monitors.save_evaluation(
-        check.monitor_guid, record.state, evaluation.state, list(evaluation.alerts), jobs, expires_at
+        record.monitor.monitor_guid,
+        Transition(
+            previous=record.state,
+            state=evaluation.state,
+            evaluated_at=now,
+            expires_at=now + deps.retention,
+            alerts=evaluation.alerts,
+            outbox=plan.jobs,
+            outbox_key=outbox_key,
+            decision=decision,
+            due_at=next_due(evaluation.state, config),
+        ),
     )
-    deps.queue.send(jobs)
+    deps.queue.send(plan.jobs)
     for alert in evaluation.alerts:
         logger.info(
             "alert raised",
@@ -108,12 +143,78 @@ def _evaluate_and_save(check: CheckResult, record: MonitorRecord, deps: IntakeDe
         )
         metric = Metric.ALERTS_SUPPRESSED if alert.suppressed_reason else Metric.ALERTS_RAISED
         metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
-    return IntakeResult(evaluation.verdict, len(evaluation.alerts), len(jobs))
+    return IntakeResult(evaluation.verdict, len(evaluation.alerts), len(plan.jobs))
 
 
-def _monitor_config(record: MonitorRecord, cache: ConfigCache) -> MonitorConfig:
-    definitions = [cache.definition(guid) for guid in sorted(record.definition_guids)]
-    return MonitorConfig(record.monitor, [d for d in definitions if d is not None])
+@dataclass(frozen=True)
+class SweepResult:
+    monitors_due: int = 0
+    alerts_raised: int = 0
+    deliveries_queued: int = 0
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "verdict": "swept",
+            "due": self.monitors_due,
+            "alerts": self.alerts_raised,
+            "deliveries": self.deliveries_queued,
+        }
+
+
+def sweep(deps: IntakeDependencies) -> SweepResult:
+    """The scheduled sweep: duration thresholds and reminders that came due without a new check."""
+    now = deps.clock()
+    due = deps.monitors.due(now)
+    alerts = deliveries = 0
+    for monitor_guid in due:
+        logger.append_keys(monitor_guid=str(monitor_guid))
+        try:
+            result = _tick(monitor_guid, now, deps)
+        except NotFoundError:
+            continue
+        alerts += result.alerts_raised
+        deliveries += result.deliveries_queued
+    logger.remove_keys(["monitor_guid"])
+    metrics.add_metric(name=Metric.MONITORS_SWEPT, unit=MetricUnit.Count, value=len(due))
+    return SweepResult(len(due), alerts, deliveries)
+
+
+def _tick(monitor_guid: UUID, now: datetime, deps: IntakeDependencies) -> IntakeResult:
+    for _ in range(MAX_CONFLICT_RETRIES):
+        record = deps.monitors.record(monitor_guid)
+        config = _monitor_config(record, deps)
+        evaluation = evaluate_tick(record.state, now, config)
+        due_at = next_due(evaluation.state, config)
+        unchanged_due = record.due_at == (keys.due(monitor_guid, due_at)["DueAt"] if due_at else None)
+        if evaluation.verdict is Verdict.IDLE and unchanged_due:
+            return IntakeResult(evaluation.verdict)
+        try:
+            return _save(record, evaluation, config, deps, outbox_key=None)
+        except ConcurrentUpdateError:
+            logger.info("monitor state changed concurrently; sweeping it again")
+    raise ConcurrentUpdateError(f"monitor {monitor_guid} kept changing under {MAX_CONFLICT_RETRIES} tries")
+
+
+def _monitor_config(record: MonitorRecord, deps: IntakeDependencies) -> MonitorConfig:
+    """The monitor's definitions, directly and through its groups (every monitor is in the IsAll group)."""
+    cache = deps.config
+    definition_guids = set(record.definition_guids)
+    stopped = []
+    for group_guid in sorted({*record.group_guids, ALL_MONITORS_GROUP_GUID}):
+        group = cache.group(group_guid)
+        if group is None:
+            continue
+        definition_guids |= group.definition_guids
+        if group.alerts_stopped:
+            stopped.append(group.group.description)
+    definitions = [cache.definition(guid) for guid in sorted(definition_guids)]
+    return MonitorConfig(
+        record.monitor,
+        [d for d in definitions if d is not None],
+        maintenance=record.maintenance,
+        stopped_groups=stopped,
+        timezone=deps.timezone,
+    )
 
 
 def _integrations(config: MonitorConfig, cache: ConfigCache) -> dict[UUID, Integration]:

@@ -21,6 +21,7 @@ class Metric(StrEnum):
     CHECKS_EVALUATED = "ChecksEvaluated"
     # Duplicates, late checks, inactive or unknown monitors.
     CHECKS_IGNORED = "ChecksIgnored"
+    MONITORS_SWEPT = "MonitorsSwept"
     ALERTS_RAISED = "AlertsRaised"
     # Recorded with a suppression reason and sent nowhere (GenerateAlert off, maintenance, ...).
     ALERTS_SUPPRESSED = "AlertsSuppressed"

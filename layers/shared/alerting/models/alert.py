@@ -67,6 +67,8 @@ class LevelIncident(ApiModel):
     alert_guid: UUID
     opened_at: AwareDatetime
     reminders_sent: int = 0
+    # Why the level's Error alert was not sent; its Ok follows it (see the README, "Alerting model").
+    suppressed_reason: str | None = None
 
 
 class MonitorState(ApiModel):
@@ -82,6 +84,7 @@ class MonitorState(ApiModel):
     first_error_at: datetime | None = None
     first_error_check_id: int | None = None
     first_error_description: str = ""
+    last_error_check_id: int | None = None
     incidents: dict[str, LevelIncident] = Field(default_factory=dict)
 
     @property
@@ -91,3 +94,51 @@ class MonitorState(ApiModel):
     @staticmethod
     def incident_slot(alert_definition_guid: UUID, escalation_level_id: int) -> str:
         return f"{alert_definition_guid}#{escalation_level_id}"
+
+
+class DecisionOutcome(StrEnum):
+    FIRED = "Fired"
+    REMINDED = "Reminded"
+    OK = "Ok"
+    SUPPRESSED = "Suppressed"  # an alert was recorded but not sent; Reason says why
+    BELOW_THRESHOLD = "BelowThreshold"
+    ALREADY_FIRED = "AlreadyFired"  # the level fired earlier in this incident; no reminder is due
+    INACTIVE = "Inactive"  # the definition or the level is switched off
+    IGNORED = "Ignored"  # the check itself did not count (Unconfirmed, DisableMonitoring)
+
+
+class LevelDecision(ApiModel):
+    """What one escalation level (or, without a level id, the whole definition) decided, and why."""
+
+    alert_definition_guid: UUID | None = None
+    alert_definition_name: str = ""
+    escalation_level_id: int | None = None
+    escalation_mode: str | None = None
+    threshold: int | None = None  # errors or minutes, by EscalationMode
+    counted: float | None = None  # consecutive confirmed errors, or minutes since the first one
+    outcome: DecisionOutcome
+    reason: str = ""
+    alert_type: AlertType | None = None
+    alert_guid: UUID | None = None
+    incident_key: str | None = None
+    deliveries: int = 0
+    not_delivered_to: list[str] = Field(default_factory=list)
+
+
+class DecisionTrigger(StrEnum):
+    CHECK = "Check"
+    SWEEP = "Sweep"
+
+
+class Decision(ApiModel):
+    """Why a check result (or a sweep tick) did or did not alert: the answer to "why (not) notified?"."""
+
+    monitor_guid: UUID
+    trigger: DecisionTrigger
+    timestamp: AwareDatetime  # the check's time, or the tick's
+    monitor_check_id: int | None = None
+    error_level: str | None = None
+    consecutive_errors: int = 0
+    first_error: AwareDatetime | None = None
+    reason: str = ""
+    levels: list[LevelDecision] = Field(default_factory=list)

@@ -6,11 +6,13 @@ only the fields they name (Uptrends semantics); responses add what Uptrends' sch
 
 from __future__ import annotations
 
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, Field
+from pydantic import AnyHttpUrl, AwareDatetime, Field
 
+from alerting.models.alert import Alert, AlertType, Decision
 from alerting.models.base import ApiModel
 from alerting.models.config import (
     E164,
@@ -212,3 +214,70 @@ class IntegrationTestResult(ApiModel):
     outcome: Outcome
     error: str = ""
     steps: list[IntegrationTestStep]
+
+
+# Monitor groups, maintenance periods, alert history and decision records (issue 4)
+class MonitorGroupInput(ApiModel):
+    monitor_group_guid: UUID | None = None
+    description: Name
+    is_all: bool = False
+
+
+class AlertDefinitionMonitorGroup(ApiModel):
+    alert_definition: UUID
+    monitor_group: UUID
+
+
+class SortDirection(StrEnum):
+    ASCENDING = "Ascending"
+    DESCENDING = "Descending"
+
+
+class AlertAttributes(ApiModel):
+    """Uptrends' AlertAttributes, plus the definition and level that raised the alert."""
+
+    alert_type: AlertType
+    monitor_guid: UUID
+    timestamp: AwareDatetime
+    first_error: AwareDatetime
+    monitor_check_id: int
+    first_error_monitor_check_id: int
+    error_description: str
+    incident_key: str
+    alert_definition_guid: UUID
+    escalation_level_id: int
+
+
+class AlertResource(ApiModel):
+    id: UUID
+    type: Literal["Alert"] = "Alert"
+    attributes: AlertAttributes
+
+    @classmethod
+    def of(cls, alert: Alert) -> AlertResource:
+        return cls(
+            id=alert.alert_guid,
+            attributes=AlertAttributes.model_validate(
+                alert.model_dump(include=set(AlertAttributes.model_fields))
+            ),
+        )
+
+
+class Cursors(ApiModel):
+    next: str | None = None
+
+
+class AlertPage(ApiModel):
+    data: list[AlertResource]
+    cursors: Cursors
+
+
+class DecisionResource(ApiModel):
+    id: str
+    type: Literal["Decision"] = "Decision"
+    attributes: Decision
+
+
+class DecisionPage(ApiModel):
+    data: list[DecisionResource]
+    cursors: Cursors

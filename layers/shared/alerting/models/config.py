@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, Field, StringConstraints, field_validator
+from pydantic import AnyHttpUrl, Field, StringConstraints, field_validator, model_validator
 
 from alerting.models.base import ApiModel
 
@@ -190,3 +191,80 @@ class LevelIntegration(ApiModel):
 class AlertDefinitionMember(ApiModel):
     monitor_guid: UUID | None = None
     monitor_group_guid: UUID | None = None
+
+
+# The group every monitor belongs to without being added (Uptrends' "All monitors", IsAll: true).
+ALL_MONITORS_GROUP_GUID = UUID("a11a11a1-0000-4000-8000-000000000000")
+
+
+class MonitorGroup(ApiModel):
+    """Uptrends' MonitorGroup (the quota fields are not modelled: there are no quotas here)."""
+
+    monitor_group_guid: UUID
+    description: Name
+    is_all: bool = False
+
+
+class MonitorGroupMember(ApiModel):
+    monitor_guid: UUID
+
+
+class ScheduleMode(StrEnum):
+    ONE_TIME = "OneTime"
+    DAILY = "Daily"
+    WEEKLY = "Weekly"
+    MONTHLY = "Monthly"
+
+
+class MaintenanceType(StrEnum):
+    DISABLE_MONITORING = "DisableMonitoring"
+    DISABLE_NOTIFICATIONS = "DisableNotifications"
+
+
+class DayOfWeek(StrEnum):
+    SUNDAY = "Sunday"
+    MONDAY = "Monday"
+    TUESDAY = "Tuesday"
+    WEDNESDAY = "Wednesday"
+    THURSDAY = "Thursday"
+    FRIDAY = "Friday"
+    SATURDAY = "Saturday"
+
+    @property
+    def iso_weekday(self) -> int:
+        """Monday 1 .. Sunday 7, as `date.isoweekday()` counts."""
+        return list(DayOfWeek).index(self) or 7
+
+
+TimeOfDay = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")]
+
+
+class MaintenancePeriod(ApiModel):
+    """Uptrends' MaintenancePeriod; dates and times are wall-clock times of the account time zone."""
+
+    id: int = 0
+    description: str = ""
+    schedule_mode: ScheduleMode
+    start_date_time: datetime | None = None
+    end_date_time: datetime | None = None
+    start_time: TimeOfDay | None = None
+    end_time: TimeOfDay | None = None
+    week_day: DayOfWeek | None = None
+    month_day: int | None = Field(default=None, ge=1, le=31)
+    maintenance_type: MaintenanceType = MaintenanceType.DISABLE_NOTIFICATIONS
+
+    @model_validator(mode="after")
+    def _fields_of_the_mode(self) -> MaintenancePeriod:
+        if self.schedule_mode is ScheduleMode.ONE_TIME:
+            if self.start_date_time is None or self.end_date_time is None:
+                raise ValueError("StartDateTime and EndDateTime are required for a OneTime period")
+            if self.end_date_time <= self.start_date_time:
+                raise ValueError("EndDateTime must be after StartDateTime")
+            return self
+        if self.start_time is None or self.end_time is None:
+            raise ValueError("StartTime and EndTime are required for a recurring period")
+        if self.schedule_mode is ScheduleMode.WEEKLY and self.week_day is None:
+            raise ValueError("WeekDay is required for a Weekly period")
+        if self.schedule_mode is ScheduleMode.MONTHLY and self.month_day is None:
+            raise ValueError("MonthDay is required for a Monthly period")
+        return self

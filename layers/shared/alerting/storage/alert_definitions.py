@@ -41,6 +41,13 @@ def _definition(item: dict[str, Any]) -> _Definition:
     return _Definition(AlertDefinition.model_validate(item["Config"]), levels)
 
 
+def _member(sort_key: str) -> AlertDefinitionMember:
+    guid = UUID(sort_key.rsplit("#", 1)[1])
+    if sort_key.startswith(keys.GROUP_MEMBER_PREFIX):
+        return AlertDefinitionMember(monitor_group_guid=guid)
+    return AlertDefinitionMember(monitor_guid=guid)
+
+
 class AlertDefinitions:
     def __init__(self, table: Table) -> None:
         self._table = table
@@ -105,11 +112,15 @@ class AlertDefinitions:
         )
         for item in items:
             sk = str(item["SK"])
-            if sk.startswith(keys.MEMBER_PREFIX + "MONITOR#"):
-                monitor_guid = UUID(sk.rsplit("#", 1)[1])
+            member_key = None
+            if sk.startswith(keys.MONITOR_MEMBER_PREFIX):
+                member_key = keys.monitor(UUID(sk.rsplit("#", 1)[1]))
+            elif sk.startswith(keys.GROUP_MEMBER_PREFIX):
+                member_key = keys.group(UUID(sk.rsplit("#", 1)[1]))
+            if member_key is not None:
                 with translated_errors():
                     self._table.update_item(
-                        Key=keys.monitor(monitor_guid),
+                        Key=member_key,
                         UpdateExpression="DELETE DefinitionGuids :guid",
                         ExpressionAttributeValues={":guid": {str(guid)}},
                     )
@@ -164,7 +175,7 @@ class AlertDefinitions:
             KeyConditionExpression="PK = :pk AND begins_with(SK, :member)",
             ExpressionAttributeValues={":pk": keys.definition_partition(guid), ":member": keys.MEMBER_PREFIX},
         )
-        return [AlertDefinitionMember(monitor_guid=UUID(str(item["SK"]).rsplit("#", 1)[1])) for item in items]
+        return [_member(str(item["SK"])) for item in items]
 
     def add_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
         name = self._table.name

@@ -1,4 +1,4 @@
-"""A warm function's copy of alert definitions and integrations, at most `max_age` seconds stale.
+"""A warm function's copy of alert definitions, integrations and monitor groups, at most `max_age` s stale.
 
 Check results for 100,000 monitors share a few hundred definitions and integrations: caching them
 per warm function keeps the per-check cost at the monitor's own item.
@@ -14,6 +14,7 @@ from uuid import UUID
 from alerting.evaluation import DefinitionConfig
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.integrations import IntegrationConfig, Integrations
+from alerting.storage.monitor_groups import GroupConfig, MonitorGroups
 
 T = TypeVar("T")
 
@@ -42,12 +43,21 @@ class ConfigCache:
         integrations: Integrations,
         max_age: float,
         clock: Callable[[], float] = time.monotonic,
+        groups: MonitorGroups | None = None,
     ) -> None:
         self._definitions = _Expiring(definitions.config, max_age, clock)
         self._integrations = _Expiring(integrations.config, max_age, clock)
+        self._groups = _Expiring(groups.config if groups else _no_group, max_age, clock)
 
     def definition(self, guid: UUID) -> DefinitionConfig | None:
         return self._definitions.get(guid)
 
     def integration(self, guid: UUID) -> IntegrationConfig | None:
         return self._integrations.get(guid)
+
+    def group(self, guid: UUID) -> GroupConfig | None:
+        return self._groups.get(guid)
+
+
+def _no_group(guid: UUID) -> GroupConfig | None:
+    return None

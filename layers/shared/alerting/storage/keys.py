@@ -2,12 +2,16 @@
 
     PK                     SK                                   what
     MONITOR#<m>            MONITOR                              monitor config + evaluation state
-    MONITOR#<m>            ALERT#<timestamp>#<alert>            alert history of the monitor
+    MONITOR#<m>            ALERT#<timestamp>#<alert>            alert history of the monitor (TTL ExpiresAt)
+    MONITOR#<m>            DECISION#<evaluated at>#<version>    why an evaluation did (not) alert (TTL)
     DEFINITION#<d>         DEFINITION                           alert definition with its level slots
     DEFINITION#<d>         LEVEL#<n>#INTEGRATION#<i>            integration attached to a level
     DEFINITION#<d>         MEMBER#MONITOR#<m>                   monitor member of the definition
     DEFINITION#<d>         LEVELOPERATOR#<n>#<o>                operator member of a level (pages them)
     OPERATOR#<o>           OPERATOR                             operator (name, e-mail, phone, on duty)
+    DEFINITION#<d>         MEMBER#GROUP#<g>                     monitor group member of the definition
+    GROUP#<g>              GROUP                                group + its definitions, alerts stopped
+    GROUP#<g>              MEMBER#MONITOR#<m>                   monitor member of the group
     INTEGRATION#<i>        INTEGRATION                          integration
     INTEGRATION#<i>        SERVICE#<s>                          StatusHub service of the integration
     ALERT#<a>              ATTEMPT#<time>#<integration>#<target>#<n>   delivery log of one alert
@@ -15,6 +19,8 @@
     EXTERNAL#<i>#<incident key>  SERVICENOW                     sys_id of the ServiceNow incident we opened
 
 Config items also carry GSI1PK = <kind>, GSI1SK = <name>#<guid> for listing (index ByKind).
+Monitor items carry DueShard = <0..DUE_SHARDS-1>, DueAt = <timestamp> only while the sweep has something
+to do for them (a reminder or a duration threshold): the sparse index Due.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ class Kind(StrEnum):
     DEFINITION = "DEFINITION"
     INTEGRATION = "INTEGRATION"
     OPERATOR = "OPERATOR"
+    GROUP = "GROUP"
 
 
 BY_KIND_INDEX = "ByKind"
@@ -131,3 +138,53 @@ def level_operator(definition_guid: UUID, level_id: int, operator_guid: UUID) ->
 
 def servicenow_incident(integration_guid: UUID, incident_key: str) -> Key:
     return {"PK": f"EXTERNAL#{integration_guid}#{incident_key}", "SK": "SERVICENOW"}
+
+
+ALERT_PREFIX = "ALERT#"
+DECISION_PREFIX = "DECISION#"
+GROUP_MEMBER_PREFIX = f"{MEMBER_PREFIX}GROUP#"
+MONITOR_MEMBER_PREFIX = f"{MEMBER_PREFIX}MONITOR#"
+DUE_INDEX = "Due"
+# The sweep queries each shard: spreads the sparse index's writes over a few partitions.
+DUE_SHARDS = 4
+
+
+def iso(moment: datetime) -> str:
+    return _iso(moment)
+
+
+def due(monitor_guid: UUID, due_at: datetime) -> dict[str, str]:
+    return {"DueShard": str(monitor_guid.int % DUE_SHARDS), "DueAt": _iso(due_at)}
+
+
+def due_shards() -> list[str]:
+    return [str(shard) for shard in range(DUE_SHARDS)]
+
+
+def decision(monitor_guid: UUID, evaluated_at: datetime, version: int) -> Key:
+    return {"PK": f"MONITOR#{monitor_guid}", "SK": f"{DECISION_PREFIX}{_iso(evaluated_at)}#{version:012d}"}
+
+
+def monitor_partition(monitor_guid: UUID) -> str:
+    return f"MONITOR#{monitor_guid}"
+
+
+def alert_sort_key(timestamp: datetime) -> str:
+    """The SK prefix of a monitor's alerts at `timestamp`, for ranges."""
+    return f"{ALERT_PREFIX}{_iso(timestamp)}"
+
+
+def group_partition(group_guid: UUID) -> str:
+    return f"GROUP#{group_guid}"
+
+
+def group(group_guid: UUID) -> Key:
+    return {"PK": group_partition(group_guid), "SK": "GROUP"}
+
+
+def group_member(group_guid: UUID, monitor_guid: UUID) -> Key:
+    return {"PK": group_partition(group_guid), "SK": f"{MONITOR_MEMBER_PREFIX}{monitor_guid}"}
+
+
+def definition_group_member(definition_guid: UUID, group_guid: UUID) -> Key:
+    return {"PK": definition_partition(definition_guid), "SK": f"{GROUP_MEMBER_PREFIX}{group_guid}"}

@@ -7,6 +7,7 @@ and the steady OK path is a single conditional update.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -16,14 +17,15 @@ from botocore.exceptions import ClientError
 from pydantic import TypeAdapter
 
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
-from alerting.models.alert import Alert, MonitorState
-from alerting.models.config import Monitor
+from alerting.models.alert import Alert, Decision, MonitorState
+from alerting.models.config import MaintenancePeriod, Monitor
 from alerting.models.delivery import DeliveryJob
 from alerting.storage import keys
 from alerting.storage.dynamo import (
     decode_cursor,
     encode_cursor,
     from_low_level,
+    query_all,
     translated_errors,
 )
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 _jobs = TypeAdapter(list[DeliveryJob])
+_periods = TypeAdapter(list[MaintenancePeriod])
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,28 @@ class MonitorRecord:
     monitor: Monitor
     state: MonitorState
     definition_guids: frozenset[UUID] = frozenset()
+    group_guids: frozenset[UUID] = frozenset()
+    maintenance: tuple[MaintenancePeriod, ...] = ()
+    due_at: str | None = None
     # Deliveries of the last transition, re-sent if that same check arrives again (a retried event).
     outbox: tuple[DeliveryJob, ...] = ()
     outbox_watermark: str | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One evaluation to save: the state it started from and everything it produced, written at once."""
+
+    previous: MonitorState
+    state: MonitorState
+    evaluated_at: datetime
+    expires_at: datetime
+    alerts: Sequence[Alert] = ()
+    outbox: Sequence[DeliveryJob] = ()
+    # What a duplicate of this event must re-send: the check's watermark (None for a sweep tick).
+    outbox_key: str | None = None
+    decision: Decision | None = None
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,9 @@ def _record(item: dict[str, Any]) -> MonitorRecord:
         monitor=Monitor.model_validate(item["Config"]),
         state=state,
         definition_guids=frozenset(UUID(g) for g in item.get("DefinitionGuids", ())),
+        group_guids=frozenset(UUID(g) for g in item.get("GroupGuids", ())),
+        maintenance=tuple(_periods.validate_json(item["Maintenance"])) if "Maintenance" in item else (),
+        due_at=item.get("DueAt"),
         outbox=tuple(_jobs.validate_json(item["Outbox"])) if "Outbox" in item else (),
         outbox_watermark=item.get("OutboxWatermark"),
     )
@@ -137,6 +162,10 @@ class Monitors:
             }
             for definition_guid in record.definition_guids
         ]
+        operations += [
+            {"Delete": {"TableName": self._table.name, "Key": keys.group_member(group_guid, monitor_guid)}}
+            for group_guid in record.group_guids
+        ]
         with translated_errors():
             self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
 
@@ -168,18 +197,12 @@ class Monitors:
             return Advance(done=False, record=_record(from_low_level(item)))
         return Advance(done=True)
 
-    def save_evaluation(
-        self,
-        monitor_guid: UUID,
-        previous: MonitorState,
-        state: MonitorState,
-        alerts: list[Alert],
-        outbox: list[DeliveryJob],
-        expires_at: datetime,
-    ) -> None:
-        """Write the new state and its alerts atomically, if nobody moved the state since we read it."""
+    def save_evaluation(self, monitor_guid: UUID, transition: Transition) -> None:
+        """Write the new state, its alerts and its decision atomically, if nobody moved the state since."""
+        previous, state = transition.previous, transition.state
         names = {"#state": "State"}
-        values: dict[str, Any] = {":watermark": state.watermark, ":next": previous.version + 1}
+        version = previous.version + 1
+        values: dict[str, Any] = {":watermark": state.watermark, ":next": version}
         sets = ["Watermark = :watermark", "Version = :next"]
         removes = []
         if state.is_clean:
@@ -187,9 +210,16 @@ class Monitors:
         else:
             sets.append("#state = :state")
             values[":state"] = state.model_dump_json(by_alias=True, exclude={"watermark", "version"})
-        if outbox:
-            sets += ["Outbox = :outbox", "OutboxWatermark = :watermark"]
-            values[":outbox"] = _jobs.dump_json(outbox, by_alias=True).decode()
+        if transition.due_at is None:
+            removes += ["DueShard", "DueAt"]
+        else:
+            due = keys.due(monitor_guid, transition.due_at)
+            sets += ["DueShard = :due_shard", "DueAt = :due_at"]
+            values |= {":due_shard": due["DueShard"], ":due_at": due["DueAt"]}
+        if transition.outbox:
+            sets += ["Outbox = :outbox", "OutboxWatermark = :outbox_key"]
+            values[":outbox"] = _jobs.dump_json(list(transition.outbox), by_alias=True).decode()
+            values[":outbox_key"] = transition.outbox_key or f"tick#{version}"
         condition = "attribute_exists(PK) AND "
         if previous.watermark is None:
             condition += "attribute_not_exists(Watermark)"
@@ -210,6 +240,7 @@ class Monitors:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }
+        expires = int(transition.expires_at.timestamp())
         puts: list[Any] = [
             {
                 "Put": {
@@ -217,16 +248,88 @@ class Monitors:
                     "Item": {
                         **keys.alert(alert.monitor_guid, alert.timestamp, alert.alert_guid),
                         "Alert": alert.to_json_dict(),
-                        "ExpiresAt": int(expires_at.timestamp()),
+                        # Top level, so history can leave reminders out with a filter.
+                        "AlertType": alert.alert_type.value,
+                        "ExpiresAt": expires,
                     },
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             }
-            for alert in alerts
+            for alert in transition.alerts
         ]
+        if transition.decision is not None:
+            puts.append(
+                {
+                    "Put": {
+                        "TableName": self._table.name,
+                        "Item": {
+                            **keys.decision(monitor_guid, transition.evaluated_at, version),
+                            # JSON text: DynamoDB maps take no floats (the minutes counted).
+                            "Decision": transition.decision.model_dump_json(by_alias=True),
+                            "ExpiresAt": expires,
+                        },
+                    }
+                }
+            )
         with translated_errors():
             if puts:
                 operations: list[Any] = [{"Update": update}, *puts]
                 self._table.meta.client.transact_write_items(TransactItems=operations)
             else:
                 self._table.meta.client.update_item(**update)
+
+    def due(self, now: datetime) -> list[UUID]:
+        """Monitors the sweep should look at now, from the sparse Due index (every shard)."""
+        found: list[UUID] = []
+        for shard in keys.due_shards():
+            items = query_all(
+                self._table,
+                IndexName=keys.DUE_INDEX,
+                KeyConditionExpression="DueShard = :shard AND DueAt <= :now",
+                ExpressionAttributeValues={":shard": shard, ":now": keys.iso(now)},
+            )
+            found += [UUID(str(item["PK"]).split("#", 1)[1]) for item in items]
+        return found
+
+    # Maintenance periods live on the monitor item, so the evaluator reads them with the state.
+    def maintenance_periods(self, monitor_guid: UUID) -> list[MaintenancePeriod]:
+        return list(self.record(monitor_guid).maintenance)
+
+    def add_maintenance_period(self, monitor_guid: UUID, period: MaintenancePeriod) -> MaintenancePeriod:
+        current = self.record(monitor_guid).maintenance
+        added = period.model_copy(update={"id": max((p.id for p in current), default=0) + 1})
+        self._write_periods(monitor_guid, current, [*current, added])
+        return added
+
+    def replace_maintenance_period(self, monitor_guid: UUID, period: MaintenancePeriod) -> None:
+        current = self.record(monitor_guid).maintenance
+        if all(p.id != period.id for p in current):
+            raise NotFoundError("MaintenancePeriod", f"{monitor_guid}/{period.id}")
+        self._write_periods(monitor_guid, current, [period if p.id == period.id else p for p in current])
+
+    def delete_maintenance_period(self, monitor_guid: UUID, period_id: int) -> None:
+        current = self.record(monitor_guid).maintenance
+        if all(p.id != period_id for p in current):
+            raise NotFoundError("MaintenancePeriod", f"{monitor_guid}/{period_id}")
+        self._write_periods(monitor_guid, current, [p for p in current if p.id != period_id])
+
+    def _write_periods(
+        self, monitor_guid: UUID, current: Sequence[MaintenancePeriod], periods: Sequence[MaintenancePeriod]
+    ) -> None:
+        values: dict[str, Any] = {":periods": _periods.dump_json(list(periods), by_alias=True).decode()}
+        if current:
+            condition = "Maintenance = :current"
+            values[":current"] = _periods.dump_json(list(current), by_alias=True).decode()
+        else:
+            condition = "attribute_exists(PK) AND attribute_not_exists(Maintenance)"
+        try:
+            with translated_errors():
+                self._table.update_item(
+                    Key=keys.monitor(monitor_guid),
+                    UpdateExpression="SET Maintenance = :periods",
+                    ConditionExpression=condition,
+                    ExpressionAttributeValues=values,
+                )
+        except ConcurrentUpdateError as exc:
+            # Someone changed the periods since we read them: the client retries (HTTP 409).
+            raise AlreadyExistsError("MaintenancePeriod", "a concurrent change; retry") from exc

@@ -1,0 +1,268 @@
+"""Monitor groups: their members, the alert definitions they belong to, and whether their alerts are stopped.
+
+A monitor's groups are also kept on the monitor's item (GroupGuids), and a group's definitions and its
+alerts-stopped switch on the group's item, so the evaluator needs no query per check: it reads the
+monitor's item and takes the groups from its cache. Every monitor is in the IsAll group implicitly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, InvalidInputError, NotFoundError
+from alerting.models.config import ALL_MONITORS_GROUP_GUID, MonitorGroup, MonitorGroupMember
+from alerting.storage import keys
+from alerting.storage.dynamo import (
+    decode_cursor,
+    encode_cursor,
+    failed_conditions,
+    query_all,
+    translated_errors,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+KIND = "MonitorGroup"
+ALL_MONITORS = MonitorGroup(
+    monitor_group_guid=ALL_MONITORS_GROUP_GUID, description="All monitors", is_all=True
+)
+
+
+@dataclass(frozen=True)
+class GroupConfig:
+    """A group as the evaluator needs it."""
+
+    group: MonitorGroup
+    definition_guids: frozenset[UUID]
+    alerts_stopped: bool
+
+
+class MonitorGroups:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def ensure_all(self) -> None:
+        """The IsAll group exists from the start: created on first use of the group API."""
+        with contextlib.suppress(AlreadyExistsError):
+            self._put(ALL_MONITORS)
+
+    def create(self, group: MonitorGroup) -> None:
+        if group.is_all:
+            raise InvalidInputError("IsAll", "only the predefined group holds all monitors")
+        self._put(group)
+
+    def _put(self, group: MonitorGroup) -> None:
+        guid = group.monitor_group_guid
+        item: dict[str, Any] = {
+            **keys.group(guid),
+            **keys.listing(keys.Kind.GROUP, group.description, guid),
+            "Config": group.to_json_dict(),
+        }
+        try:
+            with translated_errors():
+                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+        except ConcurrentUpdateError as exc:
+            raise AlreadyExistsError(KIND, str(guid)) from exc
+
+    def _item(self, guid: UUID) -> dict[str, Any]:
+        with translated_errors():
+            item = self._table.get_item(Key=keys.group(guid), ConsistentRead=True).get("Item")
+        if item is None:
+            raise NotFoundError(KIND, str(guid))
+        return item
+
+    def get(self, guid: UUID) -> MonitorGroup:
+        return MonitorGroup.model_validate(self._item(guid)["Config"])
+
+    def page(self, limit: int, cursor: str | None) -> tuple[list[MonitorGroup], str | None]:
+        query: dict[str, Any] = {
+            "IndexName": keys.BY_KIND_INDEX,
+            "KeyConditionExpression": "GSI1PK = :kind",
+            "ExpressionAttributeValues": {":kind": keys.Kind.GROUP.value},
+            "Limit": limit,
+        }
+        if start := decode_cursor(cursor):
+            query["ExclusiveStartKey"] = start
+        with translated_errors():
+            page = self._table.query(**query)
+        found = [MonitorGroup.model_validate(item["Config"]) for item in page.get("Items", [])]
+        return found, encode_cursor(page.get("LastEvaluatedKey"))
+
+    def members(self, guid: UUID) -> list[MonitorGroupMember]:
+        """Explicit members; the IsAll group lists none (it holds every monitor)."""
+        self._item(guid)
+        items = query_all(
+            self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :member)",
+            ExpressionAttributeValues={
+                ":pk": keys.group_partition(guid),
+                ":member": keys.MONITOR_MEMBER_PREFIX,
+            },
+        )
+        return [MonitorGroupMember(monitor_guid=UUID(str(item["SK"]).rsplit("#", 1)[1])) for item in items]
+
+    def add_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
+        if guid == ALL_MONITORS_GROUP_GUID:
+            raise InvalidInputError("MonitorGroupGuid", "every monitor is a member of the IsAll group")
+        name = self._table.name
+        operations: list[dict[str, Any]] = [
+            {
+                "ConditionCheck": {
+                    "TableName": name,
+                    "Key": keys.group(guid),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {
+                "Update": {
+                    "TableName": name,
+                    "Key": keys.monitor(monitor_guid),
+                    "UpdateExpression": "ADD GroupGuids :guid",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeValues": {":guid": {str(guid)}},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": keys.group_member(guid, monitor_guid),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        try:
+            with translated_errors():
+                self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
+        except ConcurrentUpdateError as exc:
+            failed = failed_conditions(exc) + [False] * 3
+            if failed[0]:
+                raise NotFoundError(KIND, str(guid)) from exc
+            if failed[1]:
+                raise NotFoundError("Monitor", str(monitor_guid)) from exc
+            if failed[2]:
+                raise AlreadyExistsError("MonitorGroupMember", str(monitor_guid)) from exc
+            raise
+
+    def remove_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
+        name = self._table.name
+        operations: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": name,
+                    "Key": keys.group_member(guid, monitor_guid),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {
+                "Update": {
+                    "TableName": name,
+                    "Key": keys.monitor(monitor_guid),
+                    "UpdateExpression": "DELETE GroupGuids :guid",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeValues": {":guid": {str(guid)}},
+                }
+            },
+        ]
+        try:
+            with translated_errors():
+                self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
+        except ConcurrentUpdateError as exc:
+            raise NotFoundError("MonitorGroupMember", f"{guid}/{monitor_guid}") from exc
+
+    def set_alerts_stopped(self, guid: UUID, stopped: bool) -> None:
+        if guid == ALL_MONITORS_GROUP_GUID:
+            self.ensure_all()
+        try:
+            with translated_errors():
+                self._table.update_item(
+                    Key=keys.group(guid),
+                    UpdateExpression="SET AlertsStopped = :stopped",
+                    ConditionExpression="attribute_exists(PK)",
+                    ExpressionAttributeValues={":stopped": stopped},
+                )
+        except ConcurrentUpdateError as exc:
+            raise NotFoundError(KIND, str(guid)) from exc
+
+    def add_to_definition(self, guid: UUID, definition_guid: UUID) -> None:
+        if guid == ALL_MONITORS_GROUP_GUID:
+            self.ensure_all()
+        name = self._table.name
+        operations: list[dict[str, Any]] = [
+            {
+                "ConditionCheck": {
+                    "TableName": name,
+                    "Key": keys.definition(definition_guid),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {
+                "Update": {
+                    "TableName": name,
+                    "Key": keys.group(guid),
+                    "UpdateExpression": "ADD DefinitionGuids :definition",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeValues": {":definition": {str(definition_guid)}},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": keys.definition_group_member(definition_guid, guid),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        try:
+            with translated_errors():
+                self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
+        except ConcurrentUpdateError as exc:
+            failed = failed_conditions(exc) + [False] * 3
+            if failed[0]:
+                raise NotFoundError("AlertDefinition", str(definition_guid)) from exc
+            if failed[1]:
+                raise NotFoundError(KIND, str(guid)) from exc
+            if failed[2]:
+                raise AlreadyExistsError("AlertDefinitionMember", str(guid)) from exc
+            raise
+
+    def remove_from_definition(self, guid: UUID, definition_guid: UUID) -> None:
+        name = self._table.name
+        operations: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": name,
+                    "Key": keys.definition_group_member(definition_guid, guid),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {
+                "Update": {
+                    "TableName": name,
+                    "Key": keys.group(guid),
+                    "UpdateExpression": "DELETE DefinitionGuids :definition",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeValues": {":definition": {str(definition_guid)}},
+                }
+            },
+        ]
+        try:
+            with translated_errors():
+                self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
+        except ConcurrentUpdateError as exc:
+            raise NotFoundError("AlertDefinitionMember", f"{definition_guid}/{guid}") from exc
+
+    def config(self, guid: UUID) -> GroupConfig | None:
+        """The group as the evaluator needs it; None if it does not exist (yet)."""
+        try:
+            item = self._item(guid)
+        except NotFoundError:
+            return None
+        return GroupConfig(
+            group=MonitorGroup.model_validate(item["Config"]),
+            definition_guids=frozenset(UUID(g) for g in item.get("DefinitionGuids", ())),
+            alerts_stopped=bool(item.get("AlertsStopped", False)),
+        )
