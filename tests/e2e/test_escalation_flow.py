@@ -1,8 +1,8 @@
 """End to end on the local stack: a level-2 duration alert fired by the sweep, its reminders, and the Ok.
 
-No integration type on this branch delivers reminders (StatusHub never receives them, and custom webhooks
-are not deliverable yet), so the two reminders are shown through the alert history and decision records,
-while level 1 and level 2's Error and Ok arrive at two StatusHub simulator services.
+Level 2's Alert, two Reminders and Ok arrive in order at a custom webhook (the simulator's capture
+endpoint); StatusHub services on both levels get only the Alert and the Ok; the alert history and the
+decision records tell the same story.
 """
 
 from __future__ import annotations
@@ -54,6 +54,27 @@ def test_level_two_by_duration_two_reminders_and_the_ok_in_order(client: StackCl
             ],
         },
     )
+    on_call = client.new_receiver()
+    webhook = client.api(
+        "POST",
+        "/Integration",
+        {
+            "Name": "On-call hook",
+            "Type": "Webhook",
+            "Steps": [
+                {
+                    "Url": on_call["url"],
+                    "Body": '{"type": "{{@alert.type}}", "incident": "{{@incident.key}}", '
+                    '"level": {{@escalationLevel.id}}, "message": "{{@escalationLevel.message}}"}',
+                }
+            ],
+        },
+    )
+    client.api(
+        "POST",
+        f"/AlertDefinition/{definition}/EscalationLevel/2/Integration",
+        {"IntegrationGuid": webhook["IntegrationGuid"], "SendReminderAlerts": True},
+    )
     # One confirmed error, 30 minutes ago and never followed by another check: only the sweep can see
     # that level 2's 5 minutes have passed, and that its reminders (every minute since) are due.
     started = datetime.now(UTC) - timedelta(minutes=30)
@@ -72,6 +93,13 @@ def test_level_two_by_duration_two_reminders_and_the_ok_in_order(client: StackCl
         lambda: states_received(client, level_one["id"]) == ["investigating", "monitoring"], timeout=60
     )
     assert client.service(level_two["id"])["status"] == "up"
+
+    received = wait_until(lambda: r if len(r := client.received(on_call["id"])) >= 4 else None, timeout=60)
+    bodies = [request["json"] for request in received]
+    assert [body["type"] for body in bodies] == ["Alert", "Reminder", "Reminder", "Ok"]
+    assert {body["incident"] for body in bodies} == {f"{definition}-2-1"}
+    assert {body["level"] for body in bodies} == {2}
+    assert bodies[0]["message"] == "Still down after 5 minutes: call the on-call engineer"
 
     alerts = history(client, monitor)
     assert [(a["AlertType"], a["EscalationLevelId"]) for a in alerts[:4]] == [
