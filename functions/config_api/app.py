@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -11,6 +12,9 @@ from uuid import UUID
 import boto3
 from alerting import api_errors
 from alerting.configuration import Configuration
+from alerting.delivery.addresses import AddressPolicy
+from alerting.delivery.queue import DeliveryQueue
+from alerting.delivery.replay import Replay
 from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError, UnavailableError
 from alerting.models.api import (
     AlertDefinitionInput,
@@ -25,7 +29,12 @@ from alerting.models.api import (
     MessageList,
     MonitorInput,
     MonitorPatch,
+    RedriveRequest,
+    RedriveResult,
+    ResendAccepted,
+    ResendRequest,
     ServiceInput,
+    TargetHealthPatch,
 )
 from alerting.models.config import (
     AlertDefinition,
@@ -34,13 +43,14 @@ from alerting.models.config import (
     IntegrationService,
     Monitor,
 )
-from alerting.models.delivery import DeliveryAttempt
+from alerting.models.delivery import DeliveryAttempt, TargetHealth
 from alerting.observability import logger, tracer
 from alerting.settings import Settings
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitors import Monitors
+from alerting.storage.targets import TargetHealthStore, set_target_disabled
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -59,7 +69,12 @@ LevelId = Annotated[int, Path(ge=1, le=3)]
 def _configuration() -> tuple[Configuration, DeliveryLog]:
     settings = Settings()
     table = boto3.resource("dynamodb").Table(settings.table_name)
-    configuration = Configuration(Monitors(table), AlertDefinitions(table), Integrations(table))
+    configuration = Configuration(
+        Monitors(table),
+        AlertDefinitions(table),
+        Integrations(table),
+        address_policy=AddressPolicy(settings.allowed_private_networks),
+    )
     return configuration, DeliveryLog(table, timedelta(days=settings.alert_retention_days))
 
 
@@ -142,7 +157,7 @@ def delete_integration(integrationGuid: UUID) -> Response[None]:
 
 @app.get("/Integration/<integrationGuid>/Service")
 def list_services(integrationGuid: UUID) -> list[IntegrationService]:
-    return _config().integrations.services(integrationGuid)
+    return _config().service_views(integrationGuid)
 
 
 @app.post("/Integration/<integrationGuid>/Service", status_code=HTTPStatus.CREATED)
@@ -152,7 +167,7 @@ def create_service(integrationGuid: UUID, body: ServiceInput) -> IntegrationServ
 
 @app.get("/Integration/<integrationGuid>/Service/<integrationServiceGuid>")
 def get_service(integrationGuid: UUID, integrationServiceGuid: UUID) -> IntegrationService:
-    return _config().integrations.service(integrationGuid, integrationServiceGuid)
+    return _config().service_view(integrationGuid, integrationServiceGuid)
 
 
 @app.put("/Integration/<integrationGuid>/Service/<integrationServiceGuid>")
@@ -293,6 +308,42 @@ def detach_integration(
 @app.get("/Alert/<alertGuid>/Message")
 def list_messages(alertGuid: UUID) -> list[DeliveryAttempt]:
     return _configuration()[1].attempts(alertGuid)
+
+
+# --- Delivery guarantees (issue 6): target health, resend, dead-letter redrive -----------------------
+@functools.cache
+def _delivery_operations() -> tuple[TargetHealthStore, Replay]:
+    settings = Settings()
+    table = boto3.resource("dynamodb").Table(settings.table_name)
+    queue = DeliveryQueue(boto3.client("sqs"), settings.delivery_queue_url, settings.delivery_dlq_url)
+    log = DeliveryLog(table, timedelta(days=settings.alert_retention_days))
+    return TargetHealthStore(table), Replay(log, queue, lambda: uuid.uuid4().hex)
+
+
+@app.get("/Integration/<integrationGuid>/Target")
+def list_targets(integrationGuid: UUID) -> list[TargetHealth]:
+    _config().integrations.get(integrationGuid)
+    return _delivery_operations()[0].all(integrationGuid)
+
+
+@app.patch("/Integration/<integrationGuid>/Target/<target>")
+def patch_target(integrationGuid: UUID, target: str, body: TargetHealthPatch) -> Response[None]:
+    set_target_disabled(_delivery_operations()[0], integrationGuid, target, body.disabled)
+    return _no_content()
+
+
+@app.post("/Alert/<alertGuid>/Message/Resend", status_code=HTTPStatus.ACCEPTED)
+def resend_message(alertGuid: UUID, body: ResendRequest) -> ResendAccepted:
+    replay = _delivery_operations()[1].resend(alertGuid, body.integration_guid, body.target)
+    return ResendAccepted(resend_id=replay)
+
+
+@app.post("/DeadLetter/Redrive")
+def redrive_dead_letters(body: RedriveRequest) -> RedriveResult:
+    return _delivery_operations()[1].redrive(body.since)
+
+
+# --- end of delivery guarantees ---------------------------------------------------------------------
 
 
 # Errors: domain errors to HTTP in one place, always Uptrends' MessageList shape

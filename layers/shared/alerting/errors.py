@@ -10,6 +10,8 @@
     └── DeliveryError            an attempt to deliver a message failed
         ├── RetryableDeliveryError   408/429/5xx/timeout/connection: try again later
         └── PermanentDeliveryError   any other failure: recorded, not retried
+            ├── ForbiddenAddressError    the URL is not http(s) or reaches a private address (SSRF)
+            └── TargetDisabledError      the target was disabled (410 Gone, or failing for days)
 
 Callers branch on these types, never on message text.
 """
@@ -66,3 +68,11 @@ class RetryableDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """The target refused the message for good (a 4xx other than 408/429, or it is gone)."""
+
+
+class ForbiddenAddressError(PermanentDeliveryError):
+    """The URL is not http(s), or its host resolves to a loopback, private or metadata address."""
+
+
+class TargetDisabledError(PermanentDeliveryError):
+    """The target is disabled; nothing is sent to it until a PATCH re-enables it."""

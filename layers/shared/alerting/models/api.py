@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, Field
+from pydantic import AnyHttpUrl, AwareDatetime, Field
 
 from alerting.models.base import ApiModel
 from alerting.models.config import (
@@ -18,7 +18,9 @@ from alerting.models.config import (
     IntegrationType,
     MonitorType,
     Name,
+    RetrySchedule,
     ServiceLink,
+    SigningSecrets,
 )
 
 Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
@@ -53,6 +55,8 @@ class IntegrationInput(ApiModel):
     is_active: bool = True
     variables: dict[str, str] = Field(default_factory=dict)
     per_level_variables: list[str] = Field(default_factory=list)
+    retry_schedule: RetrySchedule | None = None
+    signing_secrets: SigningSecrets = Field(default_factory=list)
 
 
 class IntegrationPatch(ApiModel):
@@ -61,10 +65,12 @@ class IntegrationPatch(ApiModel):
     is_active: bool | None = None
     variables: dict[str, str] | None = None
     per_level_variables: list[str] | None = None
+    retry_schedule: RetrySchedule | None = None
+    signing_secrets: SigningSecrets | None = None
 
 
 class IntegrationView(ApiModel):
-    """GET /Integration: Uptrends' Integration schema plus our fields."""
+    """GET /Integration: Uptrends' Integration schema plus our fields; secrets are masked (write-only)."""
 
     integration_guid: UUID
     name: str
@@ -73,6 +79,36 @@ class IntegrationView(ApiModel):
     variables: dict[str, str]
     per_level_variables: list[str]
     integration_services: list[UUID]
+    retry_schedule: list[float] | None = None
+    signing_secrets: list[str] = Field(default_factory=list)
+
+
+class TargetHealthPatch(ApiModel):
+    """PATCH /Integration/{g}/Target/{Target}: `{"Disabled": false}` re-enables a disabled target."""
+
+    disabled: bool
+
+
+class ResendRequest(ApiModel):
+    """POST /Alert/{AlertGuid}/Message/Resend: which of the alert's messages to send again."""
+
+    integration_guid: UUID
+    target: str
+
+
+class ResendAccepted(ApiModel):
+    resend_id: str
+
+
+class RedriveRequest(ApiModel):
+    """POST /DeadLetter/Redrive: requeue every dead-lettered delivery parked at or after Since."""
+
+    since: AwareDatetime
+
+
+class RedriveResult(ApiModel):
+    redriven: int
+    kept: int
 
 
 class ServiceInput(ApiModel):
