@@ -20,3 +20,4 @@ class Metric(StrEnum):
     DELIVERIES_SUCCEEDED = "DeliveriesSucceeded"
     DELIVERIES_RETRIED = "DeliveriesRetried"
     DELIVERIES_FAILED = "DeliveriesFailed"
+    DELIVERY_DUPLICATES_SKIPPED = "DeliveryDuplicatesSkipped"

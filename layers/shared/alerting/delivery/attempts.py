@@ -110,6 +110,8 @@ def attempt_delivery(job: DeliveryJob, deps: DeliveryDependencies) -> AttemptRes
     attempt = history.attempts + 1
     if history.delivered:
         logger.info("already delivered: duplicate message acknowledged without sending", attempt=attempt)
+        with _metrics_lock:
+            metrics.add_metric(name=Metric.DELIVERY_DUPLICATES_SKIPPED, unit=MetricUnit.Count, value=1)
         return AttemptResult(Outcome.DELIVERED)
     schedule = _schedule(job, deps)
     started_at = deps.clock()
@@ -173,7 +175,7 @@ def _schedule(job: DeliveryJob, deps: DeliveryDependencies) -> tuple[float, ...]
     """The integration's own retry schedule, or the deployment's."""
     config = deps.config.integration(job.integration_guid)
     if config is not None and config.integration.retry_schedule:
-        return tuple(config.integration.retry_schedule)
+        return tuple(float(delay) for delay in config.integration.retry_schedule)
     return deps.retry_schedule
 
 

@@ -79,7 +79,7 @@ class IntegrationView(ApiModel):
     variables: dict[str, str]
     per_level_variables: list[str]
     integration_services: list[UUID]
-    retry_schedule: list[float] | None = None
+    retry_schedule: list[int] | None = None
     signing_secrets: list[str] = Field(default_factory=list)
 
 

@@ -68,10 +68,10 @@ class IntegrationType(StrEnum):
     SMS = "Sms"
 
 
-# Delay before each delivery attempt, in seconds; its length is the number of attempts (then the DLQ).
+# Delay before each delivery attempt, in whole seconds; its length is the number of attempts (then the DLQ).
 # An SQS message stays hidden for at most 12 hours, so no single delay may be longer.
 RetrySchedule = Annotated[
-    list[Annotated[float, Field(ge=0, le=12 * 60 * 60)]], Field(min_length=1, max_length=20)
+    list[Annotated[int, Field(ge=0, le=12 * 60 * 60)]], Field(min_length=1, max_length=20)
 ]
 # Standard Webhooks secrets (`whsec_<base64>`, or a `ssm:`/`secretsmanager:` reference); two while rotating.
 SigningSecrets = Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(max_length=2)]
