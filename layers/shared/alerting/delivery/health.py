@@ -62,10 +62,6 @@ class TargetHealthTracker:
     failing_after_attempts: int
     disable_after: timedelta
 
-    def disabled_reason(self, job: DeliveryJob) -> str | None:
-        health = self.store.get(job.integration_guid, job.target)
-        return health.disabled_reason or "target disabled" if health.disabled else None
-
     def succeeded(self, job: DeliveryJob, at: datetime) -> None:
         self.store.record_success(job.integration_guid, job.target, at)
 

@@ -77,9 +77,6 @@ class DeliveryLog:
                 attempts += 1
         return JobHistory(delivered, attempts)
 
-    def was_delivered(self, job: DeliveryJob) -> bool:
-        return self.history(job).delivered
-
     def last_job(self, alert_guid: UUID, integration_guid: UUID, target: str) -> DeliveryJob | None:
         """The job of the alert's latest attempt at that target, to send it again."""
         items = query_all(
