@@ -14,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import boto3
 import httpx
 import pytest
 from alerting.delivery.addresses import AddressPolicy, PinnedTransport
+from alerting.storage.alert_definitions import AlertDefinitions
 from standardwebhooks.webhooks import Webhook
 from webhook_delivery import app as delivery_app
 
@@ -472,6 +474,21 @@ def test_secret_variables_are_masked_in_get(api: ApiCall) -> None:
     path = f"/Integration/{created['IntegrationGuid']}"
     api("PATCH", path, {"Variables": {**created["Variables"], "Channel": "#alerts"}})
     assert api("GET", path)[1]["Variables"]["Channel"] == "#alerts"
+
+
+def test_secret_level_variable_values_are_masked_and_kept(
+    stack: Stack, api: ApiCall, linked: dict[str, Any]
+) -> None:
+    path = f"/AlertDefinition/{linked['definition']}/EscalationLevel/1/Integration/{linked['integration']}"
+    api("PATCH", path, {"VariableValues": {"RoutingKey": "r-123", "Team": "ops"}})
+    shown = api("GET", path)[1]["VariableValues"]
+    assert shown == {"RoutingKey": "****", "Team": "ops"}
+    assert api("PATCH", path, {"VariableValues": {**shown, "Team": "web"}})[0] == 204
+    assert api("GET", path)[1]["VariableValues"] == {"RoutingKey": "****", "Team": "web"}
+    stored = AlertDefinitions(stack.table).level_integration(
+        UUID(linked["definition"]), 1, UUID(linked["integration"])
+    )
+    assert stored.variable_values == {"RoutingKey": "r-123", "Team": "web"}
 
 
 # SSRF ----------------------------------------------------------------------------------------------

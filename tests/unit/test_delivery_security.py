@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
 from alerting.delivery.addresses import AddressPolicy, PinnedTransport, refusal
-from alerting.delivery.secrets import keep_masked, mask_value
+from alerting.delivery.secrets import SecretResolver, keep_masked, mask_value
 from alerting.delivery.signing import signature_headers
 from alerting.errors import ForbiddenAddressError
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -140,3 +141,23 @@ def test_a_masked_value_written_back_keeps_the_stored_secret() -> None:
     stored = {"ApiKey": "abc", "Channel": "#ops"}
     given = {"ApiKey": "****", "Channel": "#alerts", "New": "x"}
     assert keep_masked(given, stored) == {"ApiKey": "abc", "Channel": "#alerts", "New": "x"}
+
+
+def test_references_are_read_once_per_cache_period() -> None:
+    reads: list[str] = []
+    clock = [0.0]
+
+    class Ssm:
+        def get_parameter(self, **request: Any) -> dict[str, Any]:
+            assert request["WithDecryption"] is True
+            reads.append(request["Name"])
+            return {"Parameter": {"Value": f"value-of-{request['Name']}"}}
+
+    resolver = SecretResolver(Ssm, lambda: None, ttl=300, monotonic=lambda: clock[0])
+    variables = {"ApiKey": "ssm:/alerting/key", "Channel": "#ops"}
+    assert resolver.resolve_all(variables) == {"ApiKey": "value-of-/alerting/key", "Channel": "#ops"}
+    resolver.resolve("ssm:/alerting/key")
+    assert reads == ["/alerting/key"]
+    clock[0] = 301
+    resolver.resolve("ssm:/alerting/key")
+    assert reads == ["/alerting/key", "/alerting/key"]

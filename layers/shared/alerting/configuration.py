@@ -222,6 +222,8 @@ class Configuration:
     ) -> None:
         current = self.definitions.level_integration(guid, level_id, integration_guid)
         attached = patched(current, patch, "integration_guid")
+        kept = secret_values.keep_masked(attached.variable_values, current.variable_values)
+        attached = attached.model_copy(update={"variable_values": kept})
         self._check_attachment(attached)
         self.definitions.replace_level_integration(guid, level_id, attached)
 
@@ -248,6 +250,7 @@ class Configuration:
                 **attached.model_dump(),
                 "name": name,
                 "type": kind,
+                "variable_values": secret_values.mask_variables(attached.variable_values),
                 "extra_email_addresses": ",".join(attached.extra_email_addresses),
                 "integration_services": services,
             }

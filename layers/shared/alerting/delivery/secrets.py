@@ -85,6 +85,10 @@ class SecretResolver:
             self._cache[value] = (now, secret)
         return secret
 
+    def resolve_all(self, variables: Mapping[str, str]) -> dict[str, str]:
+        """Variables with every reference replaced by its secret (for building a request)."""
+        return {name: self.resolve(value) for name, value in variables.items()}
+
     def _read(self, reference: str) -> str:
         try:
             if reference.startswith(SSM_PREFIX):
