@@ -18,6 +18,7 @@ handlers' logs to `<state-dir>/stack.log`.
 
     python -m local.stack [--state-dir .local] [--api-port 0] [--retry-schedule 0,1,2,4,8,16,32,64]
                           [--sweep-seconds 5]
+                          [--delivery-timeout 15] [--throttled-retry-min 1]
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ DEFAULT_RETRY_SCHEDULE = (0, 1, 2, 4, 8, 16, 32, 64)
 DEFAULT_SWEEP_SECONDS = 5.0
 # Everything runs on loopback, so delivery must be allowed to reach it.
 LOCAL_PRIVATE_NETWORKS = "127.0.0.0/8"
+# A timeout or a 429 waits at least a minute when deployed; locally a second, so fault tests stay fast.
+DEFAULT_THROTTLED_RETRY_MIN = 1.0
+DEFAULT_DELIVERY_TIMEOUT = 15.0
 ASYNC_INVOKE_WORKERS = 4
 # Lambda retries a failed async invoke twice unless EventInvokeConfig says otherwise.
 DEFAULT_ASYNC_RETRIES = 2
@@ -503,6 +507,8 @@ class LocalStack:
         retry_schedule: Sequence[int] = DEFAULT_RETRY_SCHEDULE,
         timezone: str = "UTC",
         sweep_seconds: float = DEFAULT_SWEEP_SECONDS,
+        delivery_timeout: float = DEFAULT_DELIVERY_TIMEOUT,
+        throttled_retry_min: float = DEFAULT_THROTTLED_RETRY_MIN,
         template_path: Path | str = REPO_ROOT / "template.yaml",
         handlers: Mapping[str, Handler] | None = None,
     ) -> None:
@@ -520,6 +526,8 @@ class LocalStack:
             "ALLOWED_PRIVATE_NETWORKS": LOCAL_PRIVATE_NETWORKS,
             "RETRY_SCHEDULE_SECONDS": ",".join(str(delay) for delay in retry_schedule),
             "ACCOUNT_TIMEZONE": timezone,
+            "DELIVERY_TIMEOUT_SECONDS": str(delivery_timeout),
+            "THROTTLED_RETRY_MIN_SECONDS": str(throttled_retry_min),
         }
         self.info: StackInfo | None = None
         self._stop = threading.Event()
@@ -912,7 +920,29 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEFAULT_SWEEP_SECONDS,
         help="how often the scheduled sweep runs (deployed: every minute) (default: %(default)s)",
     )
+    parser.add_argument(
+        "--delivery-timeout",
+        type=_positive_seconds,
+        default=DEFAULT_DELIVERY_TIMEOUT,
+        help="timeout of one delivery request; fault tests use a short one (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--throttled-retry-min",
+        type=_positive_seconds,
+        default=DEFAULT_THROTTLED_RETRY_MIN,
+        help="least delay after a timeout or 429 (deployed: 60; default here: %(default)s)",
+    )
     return parser.parse_args(argv)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text!r}")
+    return seconds
 
 
 @contextlib.contextmanager
@@ -971,6 +1001,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         retry_schedule=args.retry_schedule,
         timezone=args.timezone,
         sweep_seconds=args.sweep_seconds,
+        delivery_timeout=args.delivery_timeout,
+        throttled_retry_min=args.throttled_retry_min,
     )
     with log_path.open("w", encoding="utf-8", buffering=1) as log_file, _output_to(log_file):
         try:

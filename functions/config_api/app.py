@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import Annotated, Any
 from uuid import UUID
 
 import boto3
-import httpx
 from alerting import api_errors
 from alerting.configuration import Configuration
-from alerting.delivery.channels import account, build_channels
+from alerting.delivery.addresses import AddressPolicy
 from alerting.delivery.integration_test import IntegrationTester
+from alerting.delivery.queue import DeliveryQueue
+from alerting.delivery.replay import Replay
+from alerting.delivery.wiring import account, build_channels, delivery_client
 from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError, UnavailableError
 from alerting.models.api import (
     AlertDefinitionInput,
@@ -38,8 +41,13 @@ from alerting.models.api import (
     MonitorPatch,
     OperatorInput,
     OperatorPatch,
+    RedriveRequest,
+    RedriveResult,
+    ResendAccepted,
+    ResendRequest,
     ServiceInput,
     SortDirection,
+    TargetHealthPatch,
 )
 from alerting.models.config import (
     AlertDefinition,
@@ -52,7 +60,7 @@ from alerting.models.config import (
     MonitorGroupMember,
     Operator,
 )
-from alerting.models.delivery import DeliveryAttempt
+from alerting.models.delivery import DeliveryAttempt, TargetHealth
 from alerting.monitor_alerting import MonitorAlerting, utc_or_none
 from alerting.observability import logger, tracer
 from alerting.settings import Settings
@@ -63,6 +71,7 @@ from alerting.storage.integrations import Integrations
 from alerting.storage.monitor_groups import MonitorGroups
 from alerting.storage.monitors import Monitors
 from alerting.storage.operators import Operators
+from alerting.storage.targets import TargetHealthStore, set_target_disabled
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -82,14 +91,16 @@ def _configuration() -> tuple[Configuration, DeliveryLog, IntegrationTester]:
     settings = Settings()
     table = boto3.resource("dynamodb").Table(settings.table_name)
     configuration = Configuration(
-        Monitors(table), AlertDefinitions(table), Integrations(table), Operators(table), account(settings)
-    )
-    tester = IntegrationTester(
-        Integrations(table),
         Monitors(table),
-        build_channels(settings, table),
-        # The same client settings as delivery: its timeout, no redirects.
-        httpx.Client(timeout=settings.delivery_timeout_seconds, follow_redirects=False),
+        AlertDefinitions(table),
+        Integrations(table),
+        Operators(table),
+        account(settings),
+        address_policy=AddressPolicy(settings.allowed_private_networks),
+    )
+    # Test sends go through the delivery client: the same SSRF checks, pinning, timeout and no redirects.
+    tester = IntegrationTester(
+        Integrations(table), Monitors(table), build_channels(settings, table), delivery_client(settings)
     )
     return configuration, DeliveryLog(table, timedelta(days=settings.alert_retention_days)), tester
 
@@ -173,7 +184,7 @@ def delete_integration(integrationGuid: UUID) -> Response[None]:
 
 @app.get("/Integration/<integrationGuid>/Service")
 def list_services(integrationGuid: UUID) -> list[IntegrationService]:
-    return _config().integrations.services(integrationGuid)
+    return _config().service_views(integrationGuid)
 
 
 @app.post("/Integration/<integrationGuid>/Service", status_code=HTTPStatus.CREATED)
@@ -183,7 +194,7 @@ def create_service(integrationGuid: UUID, body: ServiceInput) -> IntegrationServ
 
 @app.get("/Integration/<integrationGuid>/Service/<integrationServiceGuid>")
 def get_service(integrationGuid: UUID, integrationServiceGuid: UUID) -> IntegrationService:
-    return _config().integrations.service(integrationGuid, integrationServiceGuid)
+    return _config().service_view(integrationGuid, integrationServiceGuid)
 
 
 @app.put("/Integration/<integrationGuid>/Service/<integrationServiceGuid>")
@@ -501,6 +512,40 @@ def list_decisions(monitorGuid: UUID, Take: HistoryTake = 100, Cursor: Cursor = 
 
 
 # --- end of monitor alerting --------------------------------------------------------------------------------
+# --- Delivery guarantees (issue 6): target health, resend, dead-letter redrive -----------------------
+@functools.cache
+def _delivery_operations() -> tuple[TargetHealthStore, Replay]:
+    settings = Settings()
+    table = boto3.resource("dynamodb").Table(settings.table_name)
+    queue = DeliveryQueue(boto3.client("sqs"), settings.delivery_queue_url, settings.delivery_dlq_url)
+    log = DeliveryLog(table, timedelta(days=settings.alert_retention_days))
+    return TargetHealthStore(table), Replay(log, queue, lambda: uuid.uuid4().hex)
+
+
+@app.get("/Integration/<integrationGuid>/Target")
+def list_targets(integrationGuid: UUID) -> list[TargetHealth]:
+    _config().integrations.get(integrationGuid)
+    return _delivery_operations()[0].all(integrationGuid)
+
+
+@app.patch("/Integration/<integrationGuid>/Target/<target>")
+def patch_target(integrationGuid: UUID, target: str, body: TargetHealthPatch) -> Response[None]:
+    set_target_disabled(_delivery_operations()[0], integrationGuid, target, body.disabled)
+    return _no_content()
+
+
+@app.post("/Alert/<alertGuid>/Message/Resend", status_code=HTTPStatus.ACCEPTED)
+def resend_message(alertGuid: UUID, body: ResendRequest) -> ResendAccepted:
+    replay = _delivery_operations()[1].resend(alertGuid, body.integration_guid, body.target)
+    return ResendAccepted(resend_id=replay)
+
+
+@app.post("/DeadLetter/Redrive")
+def redrive_dead_letters(body: RedriveRequest) -> RedriveResult:
+    return _delivery_operations()[1].redrive(body.since)
+
+
+# --- end of delivery guarantees ---------------------------------------------------------------------
 
 
 # Errors: domain errors to HTTP in one place, always Uptrends' MessageList shape

@@ -18,7 +18,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackClient]:
-    with running_stack(tmp_path_factory.mktemp("stack")) as info:
+    # A short request timeout so the slow-response fault test times out in seconds.
+    with running_stack(tmp_path_factory.mktemp("stack"), "--delivery-timeout", "2") as info:
         client = StackClient.connect(info)
         yield client
         client.http.close()

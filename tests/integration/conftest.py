@@ -6,8 +6,10 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from alert_evaluator import app as evaluator_app
+from alerting.delivery import addresses
 from config_api import app as api_app
 from webhook_delivery import app as delivery_app
 
@@ -15,6 +17,28 @@ from tests.conftest import LambdaContext, Stack
 from tests.factories import MONITOR_GUID
 
 ApiCall = Callable[..., tuple[int, Any]]
+
+
+# Tests never ask real DNS: host names resolve from this table (public addresses unless a test says so).
+HOSTS: dict[str, list[str]] = {
+    "hooks.statushub.io": ["104.18.12.34"],
+    "hooks.example": ["93.184.216.34"],
+    "internal.example": ["10.1.2.3"],
+}
+
+
+@pytest.fixture(autouse=True)
+def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The resolver delivery and the config API use; tests may change the table (DNS rebinding)."""
+    table = {host: list(addresses) for host, addresses in HOSTS.items()}
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host not in table:
+            raise httpx.ConnectError(f"cannot resolve {host}")
+        return table[host]
+
+    monkeypatch.setattr(addresses, "system_resolver", resolve)
+    return table
 
 
 @pytest.fixture(autouse=True)

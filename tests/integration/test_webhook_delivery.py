@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from alerting.delivery.addresses import AddressPolicy, PinnedTransport
 from webhook_delivery import app as delivery_app
 
 from tests.conftest import LambdaContext, Stack, load_event
@@ -31,7 +32,9 @@ def receiver(monkeypatch: pytest.MonkeyPatch) -> Callable[[Receiver], list[httpx
             return answer(request)
 
         deps = delivery_app._dependencies()
-        monkeypatch.setattr(deps, "http", httpx.Client(transport=httpx.MockTransport(record)))
+        # The real client's SSRF check and address pinning, with the receiver behind them.
+        pinned = PinnedTransport(AddressPolicy(), inner=lambda: httpx.MockTransport(record))
+        monkeypatch.setattr(deps, "http", httpx.Client(transport=pinned))
         monkeypatch.setattr(deps, "clock", lambda: NOW)
         monkeypatch.setattr(deps, "jitter", lambda: 0.0)
         return seen
@@ -86,7 +89,10 @@ def test_statushub_gets_the_incident_and_the_attempt_is_logged(
     assert delivery_app.lambda_handler(alert_batch, lambda_context) == {"batchItemFailures": []}
     (request,) = seen
     body = json.loads(request.content)
-    assert str(request.url) == "https://hooks.statushub.io/hooks/uptrends?token=598f3b0da9ba4738"
+    # Sent to the address that was checked, under the hook's own name (Host header and TLS SNI).
+    assert str(request.url) == "https://104.18.12.34/hooks/uptrends?token=598f3b0da9ba4738"
+    assert request.headers["host"] == "hooks.statushub.io"
+    assert request.extensions["sni_hostname"] == "hooks.statushub.io"
     assert (body["state"], body["service_status"], body["type"]) == ("investigating", "down", "incident")
     assert (
         request.headers["webhook-id"]
@@ -126,12 +132,15 @@ def test_last_scheduled_attempt_parks_the_message_on_the_dead_letter_queue(
     stack: Stack, api: ApiCall, alert_batch: dict[str, Any], receiver: Any, lambda_context: LambdaContext
 ) -> None:
     receiver(lambda request: httpx.Response(500))
-    last = with_receive_count(alert_batch, 4)  # the stack fixture's schedule has four attempts
-    assert delivery_app.lambda_handler(last, lambda_context) == {"batchItemFailures": []}
+    for attempt in range(1, 4):  # the stack fixture's schedule has four attempts
+        retried = delivery_app.lambda_handler(with_receive_count(alert_batch, attempt), lambda_context)
+        assert len(retried["batchItemFailures"]) == 1
+    assert delivery_app.lambda_handler(alert_batch, lambda_context) == {"batchItemFailures": []}
     (parked,) = stack.messages("DELIVERY_DLQ_URL")
     assert parked["Body"] == alert_batch["Records"][0]["body"]
     assert parked["MessageAttributes"]["Reason"]["StringValue"] == "HTTP 500"
-    assert messages_api(api, alert_batch)[0]["Outcome"] == "failed"
+    outcomes = [a["Outcome"] for a in messages_api(api, alert_batch)]
+    assert outcomes == ["retrying", "retrying", "retrying", "failed"]
 
 
 def test_one_failing_target_does_not_fail_another(
@@ -162,7 +171,7 @@ def test_one_failing_target_does_not_fail_another(
     evaluate(load_event("alert_evaluator/confirmed_error.json"), lambda_context)
     batch = queued_batch(stack)
     assert len(batch["Records"]) == 2
-    receiver(lambda request: httpx.Response(502 if "statushub" in request.url.host else 200))
+    receiver(lambda request: httpx.Response(502 if "statushub" in request.headers["host"] else 200))
     failures = delivery_app.lambda_handler(batch, lambda_context)["batchItemFailures"]
     failed_targets = [
         json.loads(r["body"])["Target"]

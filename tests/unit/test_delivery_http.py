@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from alerting.delivery.attempts import next_delay
-from alerting.delivery.http import OutgoingRequest, Verdict, classify, mask_url, retry_after_seconds, send
+from alerting.delivery.http import (
+    OutgoingRequest,
+    Verdict,
+    classify,
+    mask_headers,
+    mask_url,
+    retry_after_seconds,
+    send,
+)
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 SCHEDULE = (0.0, 5.0, 300.0, 1800.0)
@@ -48,6 +56,55 @@ def test_classify(status: int, verdict: Verdict) -> None:
 )
 def test_next_delay(attempt: int, jitter: float, retry_after: float | None, expected: float | None) -> None:
     assert next_delay(SCHEDULE, attempt, jitter, retry_after) == expected
+
+
+@pytest.mark.parametrize(
+    ("attempt", "jitter", "retry_after", "expected"),
+    [
+        (1, 0.0, None, 60.0),  # a timeout or 429 waits at least the minimum, not the schedule's 5 s
+        (1, 0.2, None, 72.0),
+        (1, 0.0, 90.0, 90.0),  # Retry-After within [minimum, 2 x minimum]
+        (1, 0.0, 1.0, 60.0),
+        (1, 0.0, 500.0, 120.0),
+        (2, 0.0, None, 300.0),  # the schedule is already past the minimum
+        (3, 0.0, 9999.0, 3600.0),
+        (4, 0.0, None, None),
+    ],
+)
+def test_next_delay_after_a_timeout_or_429(
+    attempt: int, jitter: float, retry_after: float | None, expected: float | None
+) -> None:
+    assert next_delay(SCHEDULE, attempt, jitter, retry_after, minimum=60.0) == expected
+
+
+def test_a_429_and_a_timeout_are_throttled_a_503_is_not() -> None:
+    def answer(status: int) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(status)))
+
+    def stall(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    request = OutgoingRequest("POST", "https://hooks.example/", {}, {})
+    assert send(answer(429), request, NOW).throttled
+    assert not send(answer(503), request, NOW).throttled
+    assert send(httpx.Client(transport=httpx.MockTransport(stall)), request, NOW).throttled
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("Authorization", True),
+        ("X-Api-Key", True),
+        ("x-routing-key", True),
+        ("X-Auth-Token", True),
+        ("Cookie", True),
+        ("Content-Type", False),
+        ("webhook-id", False),
+        ("webhook-signature", False),
+    ],
+)
+def test_secret_headers_are_masked(name: str, masked: bool) -> None:
+    assert (mask_headers({name: "v"})[name] == "****") is masked
 
 
 @pytest.mark.parametrize(

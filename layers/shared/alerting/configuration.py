@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,7 +12,11 @@ from typing import TypeVar
 from uuid import UUID
 
 from alerting import integration_rules
-from alerting.errors import InvalidInputError, NotFoundError
+from alerting.delivery import secrets as secret_values
+from alerting.delivery.addresses import AddressPolicy
+from alerting.delivery.http import MASK, mask_url
+from alerting.delivery.signing import SECRET_PREFIX
+from alerting.errors import ForbiddenAddressError, InvalidInputError, NotFoundError
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
@@ -78,6 +84,7 @@ class Configuration:
     account: Account = field(default_factory=Account)
     new_guid: Callable[[], UUID] = field(default=uuid.uuid4)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    address_policy: AddressPolicy = field(default_factory=AddressPolicy)
 
     # Monitors
     def create_monitor(self, given: MonitorInput) -> Monitor:
@@ -100,6 +107,7 @@ class Configuration:
             {**given.model_dump(), "integration_guid": given.integration_guid or self.new_guid()}
         )
         integration_rules.check_integration(integration, self.clock(), self.account)
+        self._check_integration(integration)
         self.integrations.create(integration)
         return self.integration_view(integration.integration_guid)
 
@@ -109,6 +117,8 @@ class Configuration:
         return IntegrationView.model_validate(
             {
                 **integration.model_dump(),
+                "variables": secret_values.mask_variables(integration.variables),
+                "signing_secrets": [_masked_secret(secret) for secret in integration.signing_secrets],
                 "integration_services": [s.integration_service_guid for s in services],
             }
         )
@@ -118,9 +128,35 @@ class Configuration:
         return [self.integration_view(i.integration_guid) for i in found], next_cursor
 
     def patch_integration(self, guid: UUID, patch: IntegrationPatch) -> None:
-        integration = patched(self.integrations.get(guid), patch, "integration_guid")
+        current = self.integrations.get(guid)
+        integration = patched(current, patch, "integration_guid")
+        # Values read back masked from a GET and written again keep what is stored.
+        integration = integration.model_copy(
+            update={
+                "variables": secret_values.keep_masked(integration.variables, current.variables),
+                "signing_secrets": _keep_masked_secrets(integration.signing_secrets, current.signing_secrets),
+            }
+        )
         integration_rules.check_integration(integration, self.clock(), self.account)
+        self._check_integration(integration)
         self.integrations.replace(integration)
+
+    def _check_integration(self, integration: Integration) -> None:
+        for name, value in integration.variables.items():
+            if value.startswith(("http://", "https://")) or "://" in value[:12]:
+                self._check_url(f"Variables.{name}", value)
+        for index, step in enumerate(integration.steps):
+            # A templated URL is checked where it is known: at send, after rendering.
+            if "{{" not in step.url:
+                self._check_url(f"Steps[{index}].Url", step.url)
+        for index, secret in enumerate(integration.signing_secrets):
+            _check_signing_secret(f"SigningSecrets[{index}]", secret)
+
+    def _check_url(self, field_name: str, url: str) -> None:
+        try:
+            self.address_policy.check_at_save(url)
+        except ForbiddenAddressError as exc:
+            raise InvalidInputError(field_name, f"not a deliverable address: {exc}") from exc
 
     def add_service(self, guid: UUID, given: ServiceInput) -> IntegrationService:
         integration = self.integrations.get(guid)
@@ -132,15 +168,25 @@ class Configuration:
                 "integration_service_guid": given.integration_service_guid or self.new_guid(),
             }
         )
+        self._check_url("Url", str(service.url))
         self.integrations.add_service(guid, service)
-        return service
+        return masked_service(service)
 
     def replace_service(self, guid: UUID, service_guid: UUID, given: ServiceInput) -> None:
         _same_guid(given.integration_service_guid, service_guid, "integration_service_guid")
         service = IntegrationService.model_validate(
             {**given.model_dump(), "integration_service_guid": service_guid}
         )
+        if MASK in str(service.url):  # the masked URL a GET showed: the stored token stays
+            service = service.model_copy(update={"url": self.integrations.service(guid, service_guid).url})
+        self._check_url("Url", str(service.url))
         self.integrations.replace_service(guid, service)
+
+    def service_view(self, guid: UUID, service_guid: UUID) -> IntegrationService:
+        return masked_service(self.integrations.service(guid, service_guid))
+
+    def service_views(self, guid: UUID) -> list[IntegrationService]:
+        return [masked_service(service) for service in self.integrations.services(guid)]
 
     # Alert definitions
     def create_definition(self, given: AlertDefinitionInput) -> AlertDefinition:
@@ -195,6 +241,8 @@ class Configuration:
     ) -> None:
         current = self.definitions.level_integration(guid, level_id, integration_guid)
         attached = patched(current, patch, "integration_guid")
+        kept = secret_values.keep_masked(attached.variable_values, current.variable_values)
+        attached = attached.model_copy(update={"variable_values": kept})
         self._check_attachment(attached)
         self.definitions.replace_level_integration(guid, level_id, attached)
 
@@ -221,6 +269,7 @@ class Configuration:
                 **attached.model_dump(),
                 "name": name,
                 "type": kind,
+                "variable_values": secret_values.mask_variables(attached.variable_values),
                 "extra_email_addresses": ",".join(attached.extra_email_addresses),
                 "integration_services": services,
             }
@@ -294,3 +343,32 @@ class Configuration:
     def remove_level_operator(self, guid: UUID, level_id: int, operator_guid: UUID) -> None:
         self.definitions.level(guid, level_id)
         self.operators.remove_from_level(guid, level_id, operator_guid)
+
+
+def masked_service(service: IntegrationService) -> IntegrationService:
+    """A StatusHub service as the API shows it: the hook URL's token is a secret."""
+    return IntegrationService.model_validate({**service.model_dump(), "url": mask_url(str(service.url))})
+
+
+def _masked_secret(secret: str) -> str:
+    return secret if secret_values.is_reference(secret) else f"{SECRET_PREFIX}{MASK}"
+
+
+def _keep_masked_secrets(given: list[str], stored: list[str]) -> list[str]:
+    return [
+        stored[index] if MASK in secret and index < len(stored) else secret
+        for index, secret in enumerate(given)
+    ]
+
+
+def _check_signing_secret(field_name: str, secret: str) -> None:
+    if secret_values.is_reference(secret):
+        return
+    if not secret.startswith(SECRET_PREFIX):
+        raise InvalidInputError(field_name, f"a signing secret starts with {SECRET_PREFIX} or is a reference")
+    try:
+        key = base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInputError(field_name, "the part after whsec_ must be base64") from exc
+    if not 24 <= len(key) <= 64:
+        raise InvalidInputError(field_name, "the key must be 24 to 64 bytes (Standard Webhooks)")

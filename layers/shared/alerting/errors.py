@@ -11,6 +11,8 @@
     └── DeliveryError            an attempt to deliver a message failed
         ├── RetryableDeliveryError   408/429/5xx/timeout/connection: try again later
         ├── PermanentDeliveryError   any other failure: recorded, not retried
+        │   ├── ForbiddenAddressError    the URL is not http(s) or reaches a private address (SSRF)
+        │   └── TargetDisabledError      the target was disabled (410 Gone, or failing for days)
         └── NothingToSendError       the integration sends nothing for this alert (no step, no one on duty)
 
 Callers branch on these types, never on message text.
@@ -76,3 +78,11 @@ class PermanentDeliveryError(DeliveryError):
 
 class NothingToSendError(DeliveryError):
     """Nothing goes out for this alert: no step takes its type, or no recipient is on duty."""
+
+
+class ForbiddenAddressError(PermanentDeliveryError):
+    """The URL is not http(s), or its host resolves to a loopback, private or metadata address."""
+
+
+class TargetDisabledError(PermanentDeliveryError):
+    """The target is disabled; nothing is sent to it until a PATCH re-enables it."""

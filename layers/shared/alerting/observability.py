@@ -30,5 +30,9 @@ class Metric(StrEnum):
     DELIVERIES_RETRIED = "DeliveriesRetried"
     # Permanent failures and messages whose retry schedule ran out.
     DELIVERIES_FAILED = "DeliveriesFailed"
+    # Nothing to send for the alert: no step of the integration takes its type, or nobody is on duty.
+    DELIVERIES_SKIPPED = "DeliveriesSkipped"
     # A target switched off after failing for too long.
     TARGETS_DISABLED = "TargetsDisabled"
+    # A redelivered message whose target had already received it: acknowledged, not sent again.
+    DELIVERY_DUPLICATES_SKIPPED = "DeliveryDuplicatesSkipped"

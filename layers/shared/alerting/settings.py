@@ -47,6 +47,17 @@ class Settings(BaseSettings):
         36000,
     )
     delivery_timeout_seconds: float = Field(default=15.0, gt=0)
+    # A timeout or a 429 means the target is overloaded: the next attempt waits at least this long.
+    # The local stack sets 1 s so fault-injection tests stay fast.
+    throttled_retry_min_seconds: float = Field(default=60.0, ge=0)
+    # Message groups (targets) a delivery batch sends to in parallel; 1 sends one after the other.
+    delivery_concurrency: int = Field(default=8, ge=1, le=64)
+    # Continuous failure for this long disables a target (410 Gone disables it at once).
+    target_disable_after_days: float = Field(default=5.0, gt=0)
+    # Consecutive failed attempts after which a target is announced as failing on the bus.
+    target_failing_after_attempts: int = Field(default=4, ge=1)
+    # How long a resolved SSM / Secrets Manager secret is reused before it is read again.
+    secret_cache_seconds: float = Field(default=300.0, ge=0)
     # How stale a warm function's copy of alert definitions and integrations may be.
     config_cache_seconds: float = Field(default=30.0, ge=0)
     alert_retention_days: int = Field(default=90, gt=0)

@@ -10,6 +10,7 @@ Secrets the integration holds are masked in every trace, on top of what `http` m
 from __future__ import annotations
 
 import base64
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from alerting.delivery import http
+from alerting.delivery.secrets import SecretResolver
 from alerting.errors import NothingToSendError, PermanentDeliveryError
 from alerting.models.config import (
     Integration,
@@ -133,9 +135,7 @@ class Delivery:
 
     def record(self, result: http.Result, duration_ms: int) -> None:
         masked = _masked(result.exchange, self.secrets())
-        self.steps.append(
-            Step(http.Result(result.verdict, masked, result.error, result.retry_after_seconds), duration_ms)
-        )
+        self.steps.append(Step(dataclasses.replace(result, exchange=masked), duration_ms))
 
     def secrets(self) -> list[str]:
         found = [value for name, value in self.variables.items() if is_secret_name(name)]
@@ -219,10 +219,16 @@ def run(delivery: Delivery) -> list[Step]:
 
 
 def deliver(
-    job: DeliveryJob, config: ConfigCache, channels: Channels, transport: Send, now: datetime
+    job: DeliveryJob,
+    config: ConfigCache,
+    channels: Channels,
+    transport: Send,
+    now: datetime,
+    secrets: SecretResolver | None = None,
 ) -> list[Step]:
     """Deliver a queued job. Raises PermanentDeliveryError when it cannot be sent at all and
-    NothingToSendError when the integration sends nothing for it."""
+    NothingToSendError when the integration sends nothing for it. Secret references among the
+    variables (ssm:…, secretsmanager:…) are resolved now, at send time."""
     found = config.integration(job.integration_guid)
     if found is None:
         raise PermanentDeliveryError("the integration no longer exists")
@@ -236,7 +242,7 @@ def deliver(
             channels.operators.level_members(alert.alert_definition_guid, alert.escalation_level_id),
             list(attached.extra_email_addresses) if attached else [],
         )
-    return run(_delivery(job, found, attached, recipients, channels, transport, now))
+    return run(_delivery(job, found, attached, recipients, channels, transport, now, secrets))
 
 
 def _delivery(
@@ -247,12 +253,14 @@ def _delivery(
     channels: Channels,
     transport: Send,
     now: datetime,
+    secrets: SecretResolver | None,
 ) -> Delivery:
+    variables = resolved_variables(found.integration, attached)
     return Delivery(
         job=job,
         integration=found.integration,
         services=found.services,
-        variables=resolved_variables(found.integration, attached),
+        variables=secrets.resolve_all(variables) if secrets else variables,
         recipients=recipients,
         channels=channels,
         now=now,

@@ -15,8 +15,14 @@ from alerting.models.delivery import HttpExchange
 
 EXCERPT_CHARS = 2000
 SECRET_QUERY_NAMES = frozenset({"token", "key", "api_key", "apikey", "secret", "sig", "signature", "code"})
-SECRET_HEADER_NAMES = frozenset({"authorization", "x-api-key", "api-key", "x-routing-key", "cookie"})
+# Header and variable names that hold credentials (compared without case, `-` or `_`).
+SECRET_NAME_PARTS = ("password", "secret", "token", "apikey", "auth", "key", "credential", "cookie")
 MASK = "****"
+
+
+def is_secret_name(name: str) -> bool:
+    folded = name.lower().replace("-", "").replace("_", "")
+    return any(part in folded for part in SECRET_NAME_PARTS)
 
 
 class Verdict(StrEnum):
@@ -48,6 +54,8 @@ class Result:
     exchange: HttpExchange
     error: str = ""
     retry_after_seconds: float | None = None
+    # A timeout or a 429: the target is overloaded, so the next attempt waits longer.
+    throttled: bool = False
 
 
 def classify(status_code: int) -> Verdict:
@@ -95,10 +103,11 @@ def _mask_value(value: str) -> str:
 
 
 def mask_headers(headers: dict[str, str]) -> dict[str, str]:
-    return {name: MASK if name.lower() in SECRET_HEADER_NAMES else value for name, value in headers.items()}
+    return {name: MASK if is_secret_name(name) else value for name, value in headers.items()}
 
 
 def send(client: httpx.Client, request: OutgoingRequest, now: datetime) -> Result:
+    """One exchange; the client's transport refuses forbidden addresses (ForbiddenAddressError)."""
     body = request.body()
     headers = {"content-type": request.content_type, **request.headers} if body else dict(request.headers)
     sent = HttpExchange(
@@ -110,7 +119,7 @@ def send(client: httpx.Client, request: OutgoingRequest, now: datetime) -> Resul
     try:
         response = client.request(request.method, request.url, headers=headers, content=body or None)
     except httpx.TimeoutException as exc:
-        return Result(Verdict.RETRYABLE, sent, error=f"timed out: {type(exc).__name__}")
+        return Result(Verdict.RETRYABLE, sent, error=f"timed out: {type(exc).__name__}", throttled=True)
     except httpx.TransportError as exc:
         return Result(Verdict.RETRYABLE, sent, error=f"connection failed: {type(exc).__name__}: {exc}")
     exchange = sent.model_copy(
@@ -122,4 +131,10 @@ def send(client: httpx.Client, request: OutgoingRequest, now: datetime) -> Resul
     )
     verdict = classify(response.status_code)
     error = "" if verdict is Verdict.DELIVERED else f"HTTP {response.status_code}"
-    return Result(verdict, exchange, error, retry_after_seconds(response.headers.get("retry-after"), now))
+    return Result(
+        verdict,
+        exchange,
+        error,
+        retry_after_seconds(response.headers.get("retry-after"), now),
+        throttled=response.status_code == 429,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -15,6 +16,16 @@ if TYPE_CHECKING:
 
 SQS_BATCH = 10
 MAX_VISIBILITY_SECONDS = 12 * 60 * 60
+# How long a redrive holds the dead letters it looks at before it releases the ones it keeps.
+REDRIVE_HOLD_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    message_id: str
+    receipt_handle: str
+    body: str
+    sent_timestamp_ms: int
 
 
 class DeliveryQueue:
@@ -22,6 +33,7 @@ class DeliveryQueue:
         self._sqs = sqs
         self._queue_url = queue_url
         self._dead_letter_url = dead_letter_url
+        self._held: list[str] = []
 
     def send(self, jobs: Sequence[DeliveryJob]) -> None:
         """Queue jobs; a job sent twice within five minutes is dropped by SQS (same deduplication id)."""
@@ -67,3 +79,55 @@ class DeliveryQueue:
             )
         except (BotoCoreError, ClientError) as exc:
             raise UnavailableError(f"SQS dead-letter send failed: {exc}") from exc
+
+    def dead_letters(self, limit: int) -> list[DeadLetter]:
+        """Receive up to `limit` dead letters, hidden from other readers until released or deleted.
+
+        FIFO: a target group's later letters are only seen once its earliest is deleted, so a group
+        whose earliest letter is kept is kept whole, and order within a target survives a redrive."""
+        letters: list[DeadLetter] = []
+        while len(letters) < limit:
+            try:
+                answer = self._sqs.receive_message(
+                    QueueUrl=self._dead_letter_url,
+                    MaxNumberOfMessages=min(SQS_BATCH, limit - len(letters)),
+                    VisibilityTimeout=REDRIVE_HOLD_SECONDS,
+                    AttributeNames=["SentTimestamp"],
+                    WaitTimeSeconds=0,
+                )
+            except (BotoCoreError, ClientError) as exc:
+                raise UnavailableError(f"SQS dead-letter receive failed: {exc}") from exc
+            messages = answer.get("Messages", [])
+            if not messages:
+                break
+            for message in messages:
+                self._held.append(message["ReceiptHandle"])
+                letters.append(
+                    DeadLetter(
+                        message_id=message["MessageId"],
+                        receipt_handle=message["ReceiptHandle"],
+                        body=message["Body"],
+                        sent_timestamp_ms=int(message.get("Attributes", {}).get("SentTimestamp", "0")),
+                    )
+                )
+        return letters
+
+    def delete_dead_letter(self, receipt_handle: str) -> None:
+        try:
+            self._sqs.delete_message(QueueUrl=self._dead_letter_url, ReceiptHandle=receipt_handle)
+        except (BotoCoreError, ClientError) as exc:
+            raise UnavailableError(f"SQS dead-letter delete failed: {exc}") from exc
+        self._held.remove(receipt_handle)
+
+    def release_dead_letters(self) -> None:
+        """Make the dead letters a redrive looked at but kept visible again at once."""
+        held, self._held = self._held, []
+        for start in range(0, len(held), SQS_BATCH):
+            entries = [
+                {"Id": str(index), "ReceiptHandle": handle, "VisibilityTimeout": 0}
+                for index, handle in enumerate(held[start : start + SQS_BATCH])
+            ]
+            try:
+                self._sqs.change_message_visibility_batch(QueueUrl=self._dead_letter_url, Entries=entries)  # type: ignore[arg-type]
+            except (BotoCoreError, ClientError) as exc:
+                raise UnavailableError(f"SQS dead-letter release failed: {exc}") from exc

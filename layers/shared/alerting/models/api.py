@@ -22,7 +22,9 @@ from alerting.models.config import (
     IntegrationType,
     MonitorType,
     Name,
+    RetrySchedule,
     ServiceLink,
+    SigningSecrets,
     StepAlertType,
     WebhookStep,
 )
@@ -61,6 +63,8 @@ class IntegrationInput(ApiModel):
     variables: dict[str, str] = Field(default_factory=dict)
     per_level_variables: list[str] = Field(default_factory=list)
     steps: list[WebhookStep] = Field(default_factory=list)
+    retry_schedule: RetrySchedule | None = None
+    signing_secrets: SigningSecrets = Field(default_factory=list)
 
 
 class IntegrationPatch(ApiModel):
@@ -70,10 +74,12 @@ class IntegrationPatch(ApiModel):
     variables: dict[str, str] | None = None
     per_level_variables: list[str] | None = None
     steps: list[WebhookStep] | None = None
+    retry_schedule: RetrySchedule | None = None
+    signing_secrets: SigningSecrets | None = None
 
 
 class IntegrationView(ApiModel):
-    """GET /Integration: Uptrends' Integration schema plus our fields."""
+    """GET /Integration: Uptrends' Integration schema plus our fields; secrets are masked (write-only)."""
 
     integration_guid: UUID
     name: str
@@ -83,6 +89,36 @@ class IntegrationView(ApiModel):
     per_level_variables: list[str]
     steps: list[WebhookStep]
     integration_services: list[UUID]
+    retry_schedule: list[int] | None = None
+    signing_secrets: list[str] = Field(default_factory=list)
+
+
+class TargetHealthPatch(ApiModel):
+    """PATCH /Integration/{g}/Target/{Target}: `{"Disabled": false}` re-enables a disabled target."""
+
+    disabled: bool
+
+
+class ResendRequest(ApiModel):
+    """POST /Alert/{AlertGuid}/Message/Resend: which of the alert's messages to send again."""
+
+    integration_guid: UUID
+    target: str
+
+
+class ResendAccepted(ApiModel):
+    resend_id: str
+
+
+class RedriveRequest(ApiModel):
+    """POST /DeadLetter/Redrive: requeue every dead-lettered delivery parked at or after Since."""
+
+    since: AwareDatetime
+
+
+class RedriveResult(ApiModel):
+    redriven: int
+    kept: int
 
 
 class ServiceInput(ApiModel):

@@ -107,6 +107,15 @@ class WebhookStep(ApiModel):
         return value
 
 
+# Delay before each delivery attempt, in whole seconds; its length is the number of attempts (then the DLQ).
+# An SQS message stays hidden for at most 12 hours, so no single delay may be longer.
+RetrySchedule = Annotated[
+    list[Annotated[int, Field(ge=0, le=12 * 60 * 60)]], Field(min_length=1, max_length=20)
+]
+# Standard Webhooks secrets (`whsec_<base64>`, or a `ssm:`/`secretsmanager:` reference); two while rotating.
+SigningSecrets = Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(max_length=2)]
+
+
 class Integration(ApiModel):
     integration_guid: UUID
     name: Name
@@ -115,6 +124,8 @@ class Integration(ApiModel):
     variables: dict[str, str] = Field(default_factory=dict)
     per_level_variables: list[str] = Field(default_factory=list)
     steps: list[WebhookStep] = Field(default_factory=list)
+    retry_schedule: RetrySchedule | None = None
+    signing_secrets: SigningSecrets = Field(default_factory=list)
 
     def step_for(self, alert_type: str) -> WebhookStep | None:
         """The step that sends this alert type (each type is in at most one step)."""

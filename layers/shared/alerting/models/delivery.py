@@ -19,6 +19,9 @@ class DeliveryJob(ApiModel):
     integration_guid: UUID
     integration_type: IntegrationType
     target: str
+    # Set when an operator resends or redrives the message: a new delivery with its own idempotency
+    # marker and attempt count, under the same webhook-id (receivers that dedupe may drop it).
+    replay: str | None = None
 
     @property
     def message_group_id(self) -> str:
@@ -32,7 +35,8 @@ class DeliveryJob(ApiModel):
 
     @property
     def deduplication_id(self) -> str:
-        return f"{self.alert.alert_guid}.{self.integration_guid}.{self.target}"
+        base = f"{self.alert.alert_guid}.{self.integration_guid}.{self.target}"
+        return base if self.replay is None else f"{base}.{self.replay}"
 
 
 class Outcome(StrEnum):
@@ -72,3 +76,19 @@ class DeliveryAttempt(ApiModel):
     error: str = ""
     outcome: Outcome
     next_attempt_in_seconds: float | None = None
+    replay: str | None = None
+
+
+class TargetHealth(ApiModel):
+    """How a target has fared lately (GET /Integration/{g}/Target): failures since its last success."""
+
+    integration_guid: UUID
+    target: str
+    disabled: bool = False
+    disabled_reason: str = ""
+    disabled_at: AwareDatetime | None = None
+    consecutive_failures: int = 0
+    failing_since: AwareDatetime | None = None
+    last_failure_at: AwareDatetime | None = None
+    last_success_at: AwareDatetime | None = None
+    last_error: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -15,30 +16,83 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 
+@dataclass(frozen=True)
+class JobHistory:
+    """What the log knows about one job before the next attempt."""
+
+    delivered: bool
+    attempts: int
+
+
 class DeliveryLog:
     def __init__(self, table: Table, retention: timedelta) -> None:
         self._table = table
         self._retention = retention
 
-    def record(self, attempt: DeliveryAttempt) -> None:
+    def record(self, attempt: DeliveryAttempt, job: DeliveryJob | None = None) -> None:
+        """Write one attempt; with its job, so the Messages API can resend it later."""
         key = keys.delivery_attempt(
-            attempt.alert_guid, attempt.started_at, attempt.integration_guid, attempt.target, attempt.attempt
+            attempt.alert_guid,
+            attempt.started_at,
+            attempt.integration_guid,
+            attempt.target,
+            attempt.attempt,
+            attempt.replay,
         )
         expires_at = int((attempt.started_at + self._retention).timestamp())
+        item: dict[str, Any] = {
+            **key,
+            "Attempt": attempt.model_dump_json(by_alias=True),
+            "ExpiresAt": expires_at,
+        }
+        if job is not None:
+            item["Job"] = job.model_dump_json(by_alias=True)
         with translated_errors():
-            self._table.put_item(
-                Item={**key, "Attempt": attempt.model_dump_json(by_alias=True), "ExpiresAt": expires_at}
-            )
+            self._table.put_item(Item=item)
 
-    def was_delivered(self, job: DeliveryJob) -> bool:
-        """Whether an earlier copy of this job already reached its target (SQS delivers at least once)."""
-        key = keys.delivered_marker(job.alert.alert_guid, job.integration_guid, job.target)
-        with translated_errors():
-            return "Item" in self._table.get_item(Key=key, ConsistentRead=True, ProjectionExpression="PK")
+    def history(self, job: DeliveryJob) -> JobHistory:
+        """Whether an earlier copy of this job already reached its target (SQS delivers at least once),
+        and how many attempts it has had: one consistent query of the alert's partition.
+
+        Attempts are counted here rather than from the SQS receive count, which also grows when a
+        message is received only to be held back behind a failing one of its group."""
+        marker = keys.delivered_marker(job.alert.alert_guid, job.integration_guid, job.target, job.replay)
+        items = query_all(
+            self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": keys.alert_partition(job.alert.alert_guid)},
+            ConsistentRead=True,
+        )
+        delivered = any(item["SK"] == marker["SK"] for item in items)
+        attempts = 0
+        for item in items:
+            if not str(item["SK"]).startswith("ATTEMPT#"):
+                continue
+            attempt = DeliveryAttempt.model_validate_json(str(item["Attempt"]))
+            if (attempt.integration_guid, attempt.target, attempt.replay) == (
+                job.integration_guid,
+                job.target,
+                job.replay,
+            ):
+                attempts += 1
+        return JobHistory(delivered, attempts)
+
+    def last_job(self, alert_guid: UUID, integration_guid: UUID, target: str) -> DeliveryJob | None:
+        """The job of the alert's latest attempt at that target, to send it again."""
+        items = query_all(
+            self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :attempt)",
+            ExpressionAttributeValues={":pk": keys.alert_partition(alert_guid), ":attempt": "ATTEMPT#"},
+        )
+        infix = f"#{integration_guid}#{target}#"
+        for item in reversed(items):
+            if infix in str(item["SK"]) and "Job" in item:
+                return DeliveryJob.model_validate_json(str(item["Job"]))
+        return None
 
     def mark_delivered(self, job: DeliveryJob, at: datetime) -> None:
         """Recorded before the message is acknowledged, so a redelivered copy is not sent again."""
-        key = keys.delivered_marker(job.alert.alert_guid, job.integration_guid, job.target)
+        key = keys.delivered_marker(job.alert.alert_guid, job.integration_guid, job.target, job.replay)
         expires_at = int((at + self._retention).timestamp())
         item: dict[str, Any] = {**key, "DeliveredAt": at.isoformat(), "ExpiresAt": expires_at}
         try:

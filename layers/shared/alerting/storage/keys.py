@@ -14,9 +14,12 @@
     GROUP#<g>              MEMBER#MONITOR#<m>                   monitor member of the group
     INTEGRATION#<i>        INTEGRATION                          integration
     INTEGRATION#<i>        SERVICE#<s>                          StatusHub service of the integration
-    ALERT#<a>              ATTEMPT#<time>#<integration>#<target>#<n>   delivery log of one alert
-    ALERT#<a>              DELIVERED#<integration>#<target>     the alert reached that target (idempotency)
+    INTEGRATION#<i>        TARGET#<target>                      delivery health of a target
+    ALERT#<a>              ATTEMPT#<time>#<integration>#<target>#<n>[#<replay>]   delivery log of one alert
+    ALERT#<a>              DELIVERED#<integration>#<target>[#<replay>]   reached that target (idempotency)
     EXTERNAL#<i>#<incident key>  SERVICENOW                     sys_id of the ServiceNow incident we opened
+
+(`<replay>` is set on a resent or redriven message: its own attempts and marker.)
 
 Config items also carry GSI1PK = <kind>, GSI1SK = <name>#<guid> for listing (index ByKind).
 Monitor items carry DueShard = <0..DUE_SHARDS-1>, DueAt = <timestamp> only while the sweep has something
@@ -102,11 +105,17 @@ def alert_partition(alert_guid: UUID) -> str:
 
 
 def delivery_attempt(
-    alert_guid: UUID, started_at: datetime, integration_guid: UUID, target: str, attempt: int
+    alert_guid: UUID,
+    started_at: datetime,
+    integration_guid: UUID,
+    target: str,
+    attempt: int,
+    replay: str | None = None,
 ) -> Key:
+    suffix = "" if replay is None else f"#{replay}"
     return {
         "PK": alert_partition(alert_guid),
-        "SK": f"ATTEMPT#{_iso(started_at)}#{integration_guid}#{target}#{attempt:03d}",
+        "SK": f"ATTEMPT#{_iso(started_at)}#{integration_guid}#{target}#{attempt:03d}{suffix}",
     }
 
 
@@ -115,8 +124,16 @@ def listing(kind: Kind, name: str, guid: UUID) -> dict[str, Any]:
     return {"GSI1PK": kind.value, "GSI1SK": f"{name.casefold()}#{guid}"}
 
 
-def delivered_marker(alert_guid: UUID, integration_guid: UUID, target: str) -> Key:
-    return {"PK": alert_partition(alert_guid), "SK": f"DELIVERED#{integration_guid}#{target}"}
+def delivered_marker(alert_guid: UUID, integration_guid: UUID, target: str, replay: str | None = None) -> Key:
+    suffix = "" if replay is None else f"#{replay}"
+    return {"PK": alert_partition(alert_guid), "SK": f"DELIVERED#{integration_guid}#{target}{suffix}"}
+
+
+TARGET_PREFIX = "TARGET#"
+
+
+def target_health(integration_guid: UUID, target: str) -> Key:
+    return {"PK": integration_partition(integration_guid), "SK": f"{TARGET_PREFIX}{target}"}
 
 
 def operator(operator_guid: UUID) -> Key:

@@ -1,0 +1,84 @@
+"""Builds the delivery dependencies from settings: the one place that knows which client does what."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import boto3
+import httpx
+
+from alerting.delivery.addresses import AddressPolicy, PinnedTransport
+from alerting.delivery.attempts import DeliveryDependencies
+from alerting.delivery.dispatch import Channels
+from alerting.delivery.health import OperationalEvents, TargetHealthTracker
+from alerting.delivery.queue import DeliveryQueue
+from alerting.delivery.secrets import SecretResolver
+from alerting.settings import Settings
+from alerting.storage.alert_definitions import AlertDefinitions
+from alerting.storage.config_cache import ConfigCache
+from alerting.storage.delivery_log import DeliveryLog
+from alerting.storage.integrations import Integrations
+from alerting.storage.operators import Operators
+from alerting.storage.servicenow_incidents import ServiceNowIncidents
+from alerting.storage.targets import TargetHealthStore
+from alerting.templating import Account
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+def delivery_client(settings: Settings, policy: AddressPolicy | None = None) -> httpx.Client:
+    """The HTTP client every delivery goes through: SSRF-checked, address-pinned, no redirects."""
+    return httpx.Client(
+        transport=PinnedTransport(policy or AddressPolicy(settings.allowed_private_networks)),
+        timeout=settings.delivery_timeout_seconds,
+        # A hook that moves is a configuration error to surface, not chase.
+        follow_redirects=False,
+    )
+
+
+def secret_resolver(settings: Settings) -> SecretResolver:
+    return SecretResolver(
+        functools.cache(lambda: boto3.client("ssm")),
+        functools.cache(lambda: boto3.client("secretsmanager")),
+        settings.secret_cache_seconds,
+    )
+
+
+def account(settings: Settings) -> Account:
+    return Account(settings.account_id, settings.account_timezone, settings.account_culture, settings.app_url)
+
+
+def build_channels(settings: Settings, table: Table) -> Channels:
+    return Channels(
+        account=account(settings),
+        operators=Operators(table),
+        servicenow=ServiceNowIncidents(table, timedelta(days=settings.alert_retention_days)),
+        ses=boto3.client("ses"),
+        sns=boto3.client("sns"),
+        email_sender=settings.email_sender_address,
+        sms_sender_id=settings.sms_sender_id,
+    )
+
+
+def delivery_dependencies(settings: Settings) -> DeliveryDependencies:
+    table = boto3.resource("dynamodb").Table(settings.table_name)
+    return DeliveryDependencies(
+        config=ConfigCache(AlertDefinitions(table), Integrations(table), settings.config_cache_seconds),
+        log=DeliveryLog(table, timedelta(days=settings.alert_retention_days)),
+        queue=DeliveryQueue(boto3.client("sqs"), settings.delivery_queue_url, settings.delivery_dlq_url),
+        http=delivery_client(settings),
+        retry_schedule=settings.retry_schedule_seconds,
+        channels=build_channels(settings, table),
+        throttled_min_seconds=settings.throttled_retry_min_seconds,
+        health=TargetHealthTracker(
+            TargetHealthStore(table),
+            OperationalEvents(boto3.client("events"), settings.event_bus_name),
+            settings.target_failing_after_attempts,
+            timedelta(days=settings.target_disable_after_days),
+        ),
+        secrets=secret_resolver(settings),
+        concurrency=settings.delivery_concurrency,
+    )
