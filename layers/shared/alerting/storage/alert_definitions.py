@@ -17,9 +17,8 @@ from alerting.models.config import (
 )
 from alerting.storage import keys
 from alerting.storage.dynamo import (
-    decode_cursor,
-    encode_cursor,
     failed_conditions,
+    page_of_kind,
     query_all,
     translated_errors,
 )
@@ -78,18 +77,7 @@ class AlertDefinitions:
         return self._load(guid).definition
 
     def page(self, limit: int, cursor: str | None) -> tuple[list[AlertDefinition], str | None]:
-        query: dict[str, Any] = {
-            "IndexName": keys.BY_KIND_INDEX,
-            "KeyConditionExpression": "GSI1PK = :kind",
-            "ExpressionAttributeValues": {":kind": keys.Kind.DEFINITION.value},
-            "Limit": limit,
-        }
-        if start := decode_cursor(cursor):
-            query["ExclusiveStartKey"] = start
-        with translated_errors():
-            page = self._table.query(**query)
-        found = [AlertDefinition.model_validate(item["Config"]) for item in page.get("Items", [])]
-        return found, encode_cursor(page.get("LastEvaluatedKey"))
+        return page_of_kind(self._table, keys.Kind.DEFINITION, AlertDefinition, limit, cursor)
 
     def replace(self, definition: AlertDefinition) -> None:
         guid = definition.alert_definition_guid

@@ -7,17 +7,20 @@ import binascii
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from alerting.errors import AlertingError, ConcurrentUpdateError, InvalidInputError, UnavailableError
+from alerting.models.base import ApiModel
+from alerting.storage import keys
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 _deserializer = TypeDeserializer()
+M = TypeVar("M", bound=ApiModel)
 
 
 @contextmanager
@@ -78,3 +81,21 @@ def failed_conditions(exc: AlertingError) -> list[bool]:
         return []
     reasons = cause.response.get("CancellationReasons", [])
     return [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+
+
+def page_of_kind(
+    table: Table, kind: keys.Kind, model: type[M], limit: int, cursor: str | None
+) -> tuple[list[M], str | None]:
+    """One page of the config objects of a kind, ordered by name (index ByKind), and the next cursor."""
+    query: dict[str, Any] = {
+        "IndexName": keys.BY_KIND_INDEX,
+        "KeyConditionExpression": "GSI1PK = :kind",
+        "ExpressionAttributeValues": {":kind": kind.value},
+        "Limit": limit,
+    }
+    if start := decode_cursor(cursor):
+        query["ExclusiveStartKey"] = start
+    with translated_errors():
+        page = table.query(**query)
+    found = [model.model_validate(item["Config"]) for item in page.get("Items", [])]
+    return found, encode_cursor(page.get("LastEvaluatedKey"))

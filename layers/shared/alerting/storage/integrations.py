@@ -9,7 +9,7 @@ from uuid import UUID
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
 from alerting.models.config import Integration, IntegrationService
 from alerting.storage import keys
-from alerting.storage.dynamo import decode_cursor, encode_cursor, query_all, translated_errors
+from alerting.storage.dynamo import page_of_kind, query_all, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -50,18 +50,7 @@ class Integrations:
         return Integration.model_validate(item["Config"])
 
     def page(self, limit: int, cursor: str | None) -> tuple[list[Integration], str | None]:
-        query: dict[str, Any] = {
-            "IndexName": keys.BY_KIND_INDEX,
-            "KeyConditionExpression": "GSI1PK = :kind",
-            "ExpressionAttributeValues": {":kind": keys.Kind.INTEGRATION.value},
-            "Limit": limit,
-        }
-        if start := decode_cursor(cursor):
-            query["ExclusiveStartKey"] = start
-        with translated_errors():
-            page = self._table.query(**query)
-        found = [Integration.model_validate(item["Config"]) for item in page.get("Items", [])]
-        return found, encode_cursor(page.get("LastEvaluatedKey"))
+        return page_of_kind(self._table, keys.Kind.INTEGRATION, Integration, limit, cursor)
 
     def replace(self, integration: Integration) -> None:
         guid = integration.integration_guid

@@ -16,9 +16,8 @@ from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, InvalidIn
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, MonitorGroup, MonitorGroupMember
 from alerting.storage import keys
 from alerting.storage.dynamo import (
-    decode_cursor,
-    encode_cursor,
     failed_conditions,
+    page_of_kind,
     query_all,
     translated_errors,
 )
@@ -79,18 +78,7 @@ class MonitorGroups:
         return MonitorGroup.model_validate(self._item(guid)["Config"])
 
     def page(self, limit: int, cursor: str | None) -> tuple[list[MonitorGroup], str | None]:
-        query: dict[str, Any] = {
-            "IndexName": keys.BY_KIND_INDEX,
-            "KeyConditionExpression": "GSI1PK = :kind",
-            "ExpressionAttributeValues": {":kind": keys.Kind.GROUP.value},
-            "Limit": limit,
-        }
-        if start := decode_cursor(cursor):
-            query["ExclusiveStartKey"] = start
-        with translated_errors():
-            page = self._table.query(**query)
-        found = [MonitorGroup.model_validate(item["Config"]) for item in page.get("Items", [])]
-        return found, encode_cursor(page.get("LastEvaluatedKey"))
+        return page_of_kind(self._table, keys.Kind.GROUP, MonitorGroup, limit, cursor)
 
     def members(self, guid: UUID) -> list[MonitorGroupMember]:
         """Explicit members; the IsAll group lists none (it holds every monitor)."""

@@ -22,9 +22,8 @@ from alerting.models.config import MaintenancePeriod, Monitor
 from alerting.models.delivery import DeliveryJob
 from alerting.storage import keys
 from alerting.storage.dynamo import (
-    decode_cursor,
-    encode_cursor,
     from_low_level,
+    page_of_kind,
     query_all,
     translated_errors,
 )
@@ -117,18 +116,7 @@ class Monitors:
         return _record(item)
 
     def page(self, limit: int, cursor: str | None) -> tuple[list[Monitor], str | None]:
-        query: dict[str, Any] = {
-            "IndexName": keys.BY_KIND_INDEX,
-            "KeyConditionExpression": "GSI1PK = :kind",
-            "ExpressionAttributeValues": {":kind": keys.Kind.MONITOR.value},
-            "Limit": limit,
-        }
-        if start := decode_cursor(cursor):
-            query["ExclusiveStartKey"] = start
-        with translated_errors():
-            page = self._table.query(**query)
-        monitors = [Monitor.model_validate(item["Config"]) for item in page.get("Items", [])]
-        return monitors, encode_cursor(page.get("LastEvaluatedKey"))
+        return page_of_kind(self._table, keys.Kind.MONITOR, Monitor, limit, cursor)
 
     def replace(self, monitor: Monitor) -> None:
         """Change the config; the evaluation state in the same item is left alone."""

@@ -8,7 +8,7 @@ from uuid import UUID
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
 from alerting.models.config import Operator
 from alerting.storage import keys
-from alerting.storage.dynamo import decode_cursor, encode_cursor, query_all, translated_errors
+from alerting.storage.dynamo import page_of_kind, query_all, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -41,18 +41,7 @@ class Operators:
         return Operator.model_validate(item["Config"])
 
     def page(self, limit: int, cursor: str | None) -> tuple[list[Operator], str | None]:
-        query: dict[str, Any] = {
-            "IndexName": keys.BY_KIND_INDEX,
-            "KeyConditionExpression": "GSI1PK = :kind",
-            "ExpressionAttributeValues": {":kind": keys.Kind.OPERATOR.value},
-            "Limit": limit,
-        }
-        if start := decode_cursor(cursor):
-            query["ExclusiveStartKey"] = start
-        with translated_errors():
-            page = self._table.query(**query)
-        found = [Operator.model_validate(item["Config"]) for item in page.get("Items", [])]
-        return found, encode_cursor(page.get("LastEvaluatedKey"))
+        return page_of_kind(self._table, keys.Kind.OPERATOR, Operator, limit, cursor)
 
     def replace(self, operator: Operator) -> None:
         guid = operator.operator_guid
