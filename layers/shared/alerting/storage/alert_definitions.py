@@ -15,9 +15,8 @@ from alerting.models.config import (
     EscalationLevel,
     LevelIntegration,
 )
-from alerting.storage import keys
+from alerting.storage import keys, membership
 from alerting.storage.dynamo import (
-    failed_conditions,
     page_of_kind,
     query_all,
     translated_errors,
@@ -166,70 +165,20 @@ class AlertDefinitions:
         return [_member(str(item["SK"])) for item in items]
 
     def add_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
-        name = self._table.name
-        operations: list[dict[str, Any]] = [
-            {
-                "ConditionCheck": {
-                    "TableName": name,
-                    "Key": keys.definition(guid),
-                    "ConditionExpression": "attribute_exists(PK)",
-                }
-            },
-            {
-                "Update": {
-                    "TableName": name,
-                    "Key": keys.monitor(monitor_guid),
-                    "UpdateExpression": "ADD DefinitionGuids :guid",
-                    "ConditionExpression": "attribute_exists(PK)",
-                    "ExpressionAttributeValues": {":guid": {str(guid)}},
-                }
-            },
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": keys.definition_member(guid, monitor_guid),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        ]
-        try:
-            with translated_errors():
-                self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
-        except ConcurrentUpdateError as exc:
-            failed = failed_conditions(exc) + [False] * 3
-            if failed[0]:
-                raise NotFoundError(KIND, str(guid)) from exc
-            if failed[1]:
-                raise NotFoundError("Monitor", str(monitor_guid)) from exc
-            if failed[2]:
-                raise AlreadyExistsError("AlertDefinitionMember", str(monitor_guid)) from exc
-            raise
+        membership.link(
+            self._table, self._holder(guid), keys.definition_member(guid, monitor_guid), monitor_guid
+        )
 
     def remove_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
-        name = self._table.name
-        operations: list[dict[str, Any]] = [
-            {
-                "Delete": {
-                    "TableName": name,
-                    "Key": keys.definition_member(guid, monitor_guid),
-                    "ConditionExpression": "attribute_exists(PK)",
-                }
-            },
-            {
-                "Update": {
-                    "TableName": name,
-                    "Key": keys.monitor(monitor_guid),
-                    "UpdateExpression": "DELETE DefinitionGuids :guid",
-                    "ConditionExpression": "attribute_exists(PK)",
-                    "ExpressionAttributeValues": {":guid": {str(guid)}},
-                }
-            },
-        ]
-        try:
-            with translated_errors():
-                self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("AlertDefinitionMember", f"{guid}/{monitor_guid}") from exc
+        membership.unlink(
+            self._table, self._holder(guid), keys.definition_member(guid, monitor_guid), monitor_guid
+        )
+
+    @staticmethod
+    def _holder(guid: UUID) -> membership.Holder:
+        return membership.Holder(
+            KIND, "AlertDefinitionMember", guid, keys.definition(guid), "DefinitionGuids"
+        )
 
     def level_integrations(self, guid: UUID, level_id: int) -> list[LevelIntegration]:
         self.level(guid, level_id)

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, InvalidInputError, NotFoundError
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, MonitorGroup, MonitorGroupMember
-from alerting.storage import keys
+from alerting.storage import keys, membership
 from alerting.storage.dynamo import (
     failed_conditions,
     page_of_kind,
@@ -96,70 +96,16 @@ class MonitorGroups:
     def add_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
         if guid == ALL_MONITORS_GROUP_GUID:
             raise InvalidInputError("MonitorGroupGuid", "every monitor is a member of the IsAll group")
-        name = self._table.name
-        operations: list[dict[str, Any]] = [
-            {
-                "ConditionCheck": {
-                    "TableName": name,
-                    "Key": keys.group(guid),
-                    "ConditionExpression": "attribute_exists(PK)",
-                }
-            },
-            {
-                "Update": {
-                    "TableName": name,
-                    "Key": keys.monitor(monitor_guid),
-                    "UpdateExpression": "ADD GroupGuids :guid",
-                    "ConditionExpression": "attribute_exists(PK)",
-                    "ExpressionAttributeValues": {":guid": {str(guid)}},
-                }
-            },
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": keys.group_member(guid, monitor_guid),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        ]
-        try:
-            with translated_errors():
-                self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
-        except ConcurrentUpdateError as exc:
-            failed = failed_conditions(exc) + [False] * 3
-            if failed[0]:
-                raise NotFoundError(KIND, str(guid)) from exc
-            if failed[1]:
-                raise NotFoundError("Monitor", str(monitor_guid)) from exc
-            if failed[2]:
-                raise AlreadyExistsError("MonitorGroupMember", str(monitor_guid)) from exc
-            raise
+        membership.link(self._table, self._holder(guid), keys.group_member(guid, monitor_guid), monitor_guid)
 
     def remove_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
-        name = self._table.name
-        operations: list[dict[str, Any]] = [
-            {
-                "Delete": {
-                    "TableName": name,
-                    "Key": keys.group_member(guid, monitor_guid),
-                    "ConditionExpression": "attribute_exists(PK)",
-                }
-            },
-            {
-                "Update": {
-                    "TableName": name,
-                    "Key": keys.monitor(monitor_guid),
-                    "UpdateExpression": "DELETE GroupGuids :guid",
-                    "ConditionExpression": "attribute_exists(PK)",
-                    "ExpressionAttributeValues": {":guid": {str(guid)}},
-                }
-            },
-        ]
-        try:
-            with translated_errors():
-                self._table.meta.client.transact_write_items(TransactItems=operations)  # type: ignore[arg-type]
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("MonitorGroupMember", f"{guid}/{monitor_guid}") from exc
+        membership.unlink(
+            self._table, self._holder(guid), keys.group_member(guid, monitor_guid), monitor_guid
+        )
+
+    @staticmethod
+    def _holder(guid: UUID) -> membership.Holder:
+        return membership.Holder(KIND, "MonitorGroupMember", guid, keys.group(guid), "GroupGuids")
 
     def set_alerts_stopped(self, guid: UUID, stopped: bool) -> None:
         if guid == ALL_MONITORS_GROUP_GUID:
