@@ -22,6 +22,8 @@ from alerting.models.config import (
 )
 
 Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
+# Template variables are written {{@Name}}; a name is never empty (nor is a DynamoDB map key).
+VariableName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class MonitorInput(ApiModel):
@@ -51,16 +53,16 @@ class IntegrationInput(ApiModel):
     name: Name
     type: IntegrationType
     is_active: bool = True
-    variables: dict[str, str] = Field(default_factory=dict)
-    per_level_variables: list[str] = Field(default_factory=list)
+    variables: dict[VariableName, str] = Field(default_factory=dict)
+    per_level_variables: list[VariableName] = Field(default_factory=list)
 
 
 class IntegrationPatch(ApiModel):
     integration_guid: UUID | None = None
     name: Name | None = None
     is_active: bool | None = None
-    variables: dict[str, str] | None = None
-    per_level_variables: list[str] | None = None
+    variables: dict[VariableName, str] | None = None
+    per_level_variables: list[VariableName] | None = None
 
 
 class IntegrationView(ApiModel):
@@ -114,7 +116,7 @@ class LevelIntegrationPatch(ApiModel):
     send_reminder_alerts: bool | None = None
     status_hub_service_list: list[ServiceLink] | None = None
     status_hub_service_list_specified: bool | None = None
-    variable_values: dict[str, str] | None = None
+    variable_values: dict[VariableName, str] | None = None
     extra_email_addresses: list[str] | None = None
     extra_email_addresses_specified: bool | None = None
 
