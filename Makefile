@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo local test unit integration e2e lint fmt build deploy bench clean
+.PHONY: help venv demo local test unit integration e2e lint fmt build deploy bench chaos clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ deploy: build ## sam deploy --guided (needs AWS credentials)
 
 bench: $(STAMP) ## Benchmarks: print the table and write bench/results.json
 	$(BIN)/python -m bench
+
+chaos: $(STAMP) ## 1,000 check results through the local stack under StatusHub faults and worker restarts
+	$(BIN)/python -m local.chaos
 
 clean: ## Remove the virtualenv, build output and local state
 	rm -rf $(VENV) .aws-sam .local .mypy_cache .ruff_cache

@@ -175,6 +175,16 @@ class StackClient:
             "definition": guid,
         }
 
+    # The stack's chaos hooks (see local.stack): stop and start a queue's worker
+    def stop_worker(self, function_logical_id: str) -> None:
+        self._control("POST", f"/event-sources/{function_logical_id}/stop")
+
+    def start_worker(self, function_logical_id: str) -> None:
+        self._control("POST", f"/event-sources/{function_logical_id}/start")
+
+    def _control(self, method: str, path: str) -> None:
+        self.http.request(method, f"{self.info.control_url}{path}", timeout=60.0).raise_for_status()
+
 
 def check(
     monitor_guid: str, check_id: int, level: str, at: datetime | None = None, **extra: Any

@@ -16,6 +16,11 @@ the functions run in-process, wired as AWS wires them:
 Plus the StatusHub simulator. The stack writes `<state-dir>/stack.json` (the readiness signal) and routes the
 handlers' logs to `<state-dir>/stack.log`.
 
+A control endpoint on the API's port (`control_url` in stack.json) lets a chaos run restart a queue's worker:
+`POST <control_url>/event-sources/<FunctionLogicalId>/stop` waits for the batch in hand, then stops polling
+(messages wait in the queue, as while Lambda replaces a function's instances); `.../start` resumes with a cold
+start (the function's cached composition root is dropped); `GET <control_url>/event-sources` lists them.
+
     python -m local.stack [--state-dir .local] [--api-port 0] [--retry-schedule 0,1,2,4,8,16,32,64]
                           [--sweep-seconds 5]
                           [--delivery-timeout 15] [--throttled-retry-min 1]
@@ -47,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 from moto.server import ThreadedMotoServer
+from moto.sqs.models import Queue, SQSBackend
 from pydantic import BaseModel, ConfigDict, ValidationError
 from werkzeug.datastructures import Headers
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -91,11 +97,45 @@ DEFAULT_DELIVERY_TIMEOUT = 15.0
 ASYNC_INVOKE_WORKERS = 4
 # Lambda retries a failed async invoke twice unless EventInvokeConfig says otherwise.
 DEFAULT_ASYNC_RETRIES = 2
+# Outside every stage, so no API path can shadow it.
+CONTROL_PREFIX = "/_local"
 
 log = logging.getLogger("local.stack")
 # moto keeps its state in module globals and the functions read os.environ, so both are per process:
 # one stack runs at a time in a process.
 _PROCESS_SLOT = threading.Lock()
+
+
+def _keep_fifo_order_on_redelivery() -> None:
+    """Makes moto hand out a FIFO group's messages in order when several become visible again.
+
+    moto counts a group as in flight while any of its received messages has not been received again, even
+    when their visibility timeouts have ended, and decides that once per long poll while releasing messages
+    one by one: of a group's messages that became visible again, a later one could be delivered first. SQS
+    holds a group only while one of its messages is invisible, so: that rule, decided afresh on every pass.
+    """
+    if getattr(SQSBackend.receive_message, "keeps_fifo_order", False):
+        return
+    original = SQSBackend.receive_message
+
+    def pending_message_groups(queue: Queue) -> set[str]:
+        return {m.group_id for m in queue.pending_messages if m.group_id is not None and not m.visible}
+
+    def receive_message(
+        backend: SQSBackend, queue_name: str, count: int, wait_seconds: int, *args: Any, **kwargs: Any
+    ) -> Any:
+        if not backend.get_queue(queue_name).fifo_queue:
+            return original(backend, queue_name, count, wait_seconds, *args, **kwargs)
+        deadline = time.monotonic() + (wait_seconds or 0)
+        while True:
+            received = original(backend, queue_name, count, 0, *args, **kwargs)
+            if received or time.monotonic() >= deadline:
+                return received
+            time.sleep(0.05)
+
+    receive_message.keeps_fifo_order = True  # type: ignore[attr-defined]
+    Queue.pending_message_groups = property(pending_message_groups)  # type: ignore[assignment,method-assign]
+    SQSBackend.receive_message = receive_message  # type: ignore[method-assign]
 
 
 class StackInfo(BaseModel):
@@ -112,6 +152,8 @@ class StackInfo(BaseModel):
     delivery_queue_url: str
     delivery_dlq_url: str
     evaluator_dlq_url: str
+    # Restart hooks for chaos runs; see the module docstring.
+    control_url: str = ""
 
 
 # stack.json fields that are the functions' own settings, by the environment variable that carries them.
@@ -314,14 +356,36 @@ class _SqsEventSource:
     batch_size: int
     reports_failures: bool
     stop: threading.Event
+    enabled: threading.Event = field(default_factory=threading.Event)
+    # Held while a batch is in hand, so pausing waits for it rather than abandoning it.
+    busy: threading.Lock = field(default_factory=threading.Lock)
+    restarts: int = 0
+
+    def __post_init__(self) -> None:
+        self.enabled.set()
 
     def run(self) -> None:
         while not self.stop.is_set():
+            if not self.enabled.wait(0.2):
+                continue
             try:
-                self.poll_once()
+                with self.busy:
+                    if self.enabled.is_set():
+                        self.poll_once()
             except Exception:
                 log.exception("polling %s for %s failed", self.queue_url, self.function.logical_id)
                 self.stop.wait(1)
+
+    def pause(self) -> None:
+        self.enabled.clear()
+        with self.busy:
+            pass  # the batch in hand is finished and acknowledged
+
+    def resume(self) -> None:
+        if not self.enabled.is_set():
+            self.restarts += 1
+            _drop_cached_roots(self.function.handler)
+            self.enabled.set()
 
     def poll_once(self) -> None:
         messages = self.sqs.receive_message(
@@ -387,6 +451,17 @@ def _resource_pattern(resource: str) -> re.Pattern[str]:
     return re.compile("/" + "/".join(parts))
 
 
+def _drop_cached_roots(handler: Handler) -> None:
+    """A restarted function starts cold: clear the functools caches of its module (its composition root)."""
+    module = sys.modules.get(getattr(handler, "__module__", ""))
+    if module is None:
+        return
+    for value in vars(module).values():
+        own = getattr(value, "__module__", "") == module.__name__
+        if own and callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
 def _json_response(status: int, message: str) -> Response:
     return Response(json.dumps({"message": message}), status=status, content_type="application/json")
 
@@ -397,6 +472,7 @@ class _ApiGateway:
 
     stage: str
     routes: list[_Route] = field(default_factory=list)
+    event_sources: dict[str, _SqsEventSource] = field(default_factory=dict)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -404,6 +480,8 @@ class _ApiGateway:
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:
+        if request.path.startswith(CONTROL_PREFIX + "/"):
+            return self.control(request, request.path[len(CONTROL_PREFIX) :])
         prefix = f"/{self.stage}"
         if request.path != prefix and not request.path.startswith(prefix + "/"):
             return _json_response(404, f"Not Found: the API is served under {prefix}")
@@ -419,6 +497,25 @@ class _ApiGateway:
                     return _json_response(502, "Internal server error")
                 return _http_response(result)
         return _json_response(404, "Missing Authentication Token")
+
+    def control(self, request: Request, path: str) -> Response:
+        """The chaos hooks: list, stop and start the SQS workers by their function's logical id."""
+        if path == "/event-sources" and request.method == "GET":
+            listing = {
+                name: {"running": source.enabled.is_set(), "restarts": source.restarts}
+                for name, source in self.event_sources.items()
+            }
+            return Response(json.dumps(listing), content_type="application/json")
+        action = re.fullmatch(r"/event-sources/(\w+)/(stop|start)", path)
+        source = self.event_sources.get(action[1]) if action else None
+        if action is None or source is None or request.method != "POST":
+            return _json_response(404, "unknown control path")
+        if action[2] == "stop":
+            source.pause()
+        else:
+            source.resume()
+        log.info("%s worker %s", action[1], "stopped" if action[2] == "stop" else "started")
+        return Response(status=204)
 
     def proxy_event(
         self, request: Request, route: _Route, path: str, path_parameters: dict[str, str] | None
@@ -539,6 +636,7 @@ class LocalStack:
         self._clients: list[Any] = []
         self._saved_environ: dict[str, str | None] = {}
         self._queue_urls: dict[str, str] = {}
+        self._event_sources: dict[str, _SqsEventSource] = {}
         self._holds_process_slot = False
 
     @property
@@ -580,6 +678,7 @@ class LocalStack:
                 aws_endpoint_url=endpoint,
                 region=REGION,
                 statushub_url=statushub_url,
+                control_url=api_url.rsplit("/", 1)[0] + CONTROL_PREFIX if api_url else "",
                 **{key: environment[variable] for key, variable in _INFO_FROM_ENVIRONMENT.items()},
             )
             _write_atomically(self.stack_file, self.info.model_dump_json(indent=2) + "\n")
@@ -598,6 +697,7 @@ class LocalStack:
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads.clear()
+        self._event_sources.clear()
         if self._pool is not None:
             # Events not yet started stay in their bridge queue, which goes away with moto.
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -633,6 +733,7 @@ class LocalStack:
     # -- moto and the AWS environment -------------------------------------------------------------
 
     def _start_moto(self) -> str:
+        _keep_fifo_order_on_redelivery()
         self._moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
@@ -739,6 +840,7 @@ class LocalStack:
                     log.warning("%s.%s (%s) is not wired locally", logical_id, event_name, kind)
         if api is None:
             return ""
+        api.event_sources = self._event_sources
         self._api_server = make_server(
             self.host, self.api_port, api, threaded=True, request_handler=_QuietRequestHandler
         )
@@ -797,6 +899,7 @@ class LocalStack:
             reports_failures="ReportBatchItemFailures" in properties.get("FunctionResponseTypes", []),
             stop=self._stop,
         )
+        self._event_sources[function.logical_id] = source
         self._start_thread(source.run, f"{function.logical_id}-sqs")
 
     def _wire_schedule(self, function: LocalFunction, properties: dict[str, Any]) -> None:

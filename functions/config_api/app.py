@@ -73,13 +73,25 @@ from alerting.storage.monitors import Monitors
 from alerting.storage.operators import Operators
 from alerting.storage.targets import TargetHealthStore, set_target_disabled
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
 app = APIGatewayRestResolver(enable_validation=True)
 app.enable_swagger(path="/swagger", title="Alerting integrations API", version="4.0")
+
+
+def _valid_unicode(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    problem = api_errors.invalid_unicode(app.current_event.body)
+    if problem is not None:
+        return _error(HTTPStatus.BAD_REQUEST, problem)
+    return next_middleware(app)
+
+
+app.use(middlewares=[_valid_unicode])
 
 Take = Annotated[int, Query(ge=1, le=1000, description="Page size")]
 Cursor = Annotated[str | None, Query(description="Cursors.Next of the previous page")]
@@ -556,6 +568,12 @@ def _error(status: HTTPStatus, messages: MessageList) -> Response[Any]:
 @app.exception_handler(RequestValidationError)
 def _invalid_request(error: RequestValidationError) -> Response[Any]:
     return _error(HTTPStatus.BAD_REQUEST, api_errors.from_validation(error.errors()))
+
+
+@app.exception_handler(ValidationError)
+def _invalid_object(error: ValidationError) -> Response[Any]:
+    # A valid request whose result would not be a valid object, e.g. a null where a value is required.
+    return _error(HTTPStatus.BAD_REQUEST, api_errors.from_model_errors(error.errors()))
 
 
 @app.exception_handler(InvalidInputError)

@@ -211,6 +211,7 @@ def test_stack_json_is_written_with_the_documented_keys(stack: LocalStack, info:
         "delivery_queue_url",
         "delivery_dlq_url",
         "evaluator_dlq_url",
+        "control_url",
     }
     assert wait_for_stack(stack.state_dir, timeout=1) == info
     assert info.api_url.endswith("/v4")
@@ -362,6 +363,27 @@ def test_a_delivery_reported_as_failed_stays_and_is_received_again(
     assert [r["messageId"] for r in records] == [message_id, message_id]
     assert [r["attributes"]["ApproximateReceiveCount"] for r in records] == ["1", "2"]
     eventually(lambda: queue_is_empty(sqs, info.delivery_queue_url), "the retried delivery to be deleted")
+
+
+def test_a_stopped_delivery_worker_leaves_messages_queued_until_it_starts_again(
+    info: StackInfo, sqs: SQSClient, fakes: FakeFunctions
+) -> None:
+    control = info.control_url
+    assert httpx.post(f"{control}/event-sources/WebhookDeliveryFunction/stop").status_code == 204
+    assert httpx.get(f"{control}/event-sources").json()["WebhookDeliveryFunction"]["running"] is False
+    body = f"while-stopped-{uuid.uuid4().hex}"
+    send_delivery(sqs, info, body)
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=info.delivery_queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "1"
+    assert fakes.records(body) == []
+
+    assert httpx.post(f"{control}/event-sources/WebhookDeliveryFunction/start").status_code == 204
+    eventually(lambda: fakes.records(body), "the delivery after the restart")
+    listing = httpx.get(f"{control}/event-sources").json()["WebhookDeliveryFunction"]
+    assert listing == {"running": True, "restarts": 1}
+    assert httpx.post(f"{control}/event-sources/NoSuchFunction/stop").status_code == 404
 
 
 def test_an_http_request_reaches_the_config_api_as_a_rest_proxy_event(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from pydantic.alias_generators import to_pascal
 
 from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError
 from alerting.models.api import MessageInfo, MessageList
@@ -44,6 +48,31 @@ def from_validation(errors: Iterable[dict[str, Any]]) -> MessageList:
         for error in errors
     ]
     return MessageList(messages=messages or [MessageInfo(field="body", message="is invalid")])
+
+
+def from_model_errors(errors: Iterable[Mapping[str, Any]]) -> MessageList:
+    """Errors of a stored model validated from its snake_case fields (a PATCH that would break the object)."""
+    named = [{**error, "loc": tuple(_api_name(part) for part in error.get("loc", ()))} for error in errors]
+    return from_validation(named)
+
+
+def _api_name(part: int | str) -> int | str:
+    return to_pascal(part) if isinstance(part, str) and re.fullmatch(r"[a-z][a-z0-9_]*", part) else part
+
+
+def invalid_unicode(body: str | None) -> MessageList | None:
+    """Why a request body is not text we can store (JSON may escape lone UTF-16 surrogates), or None."""
+    if not body:
+        return None
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None  # not JSON: request validation words that
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return single("body", "is not valid Unicode text (a lone surrogate escape)")
+    return None
 
 
 def from_error(error: InvalidInputError | NotFoundError | AlreadyExistsError) -> MessageList:

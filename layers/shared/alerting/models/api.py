@@ -31,6 +31,8 @@ from alerting.models.config import (
 from alerting.models.delivery import HttpExchange, Outcome
 
 Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
+# Template variables are written {{@Name}}; a name is never empty (nor is a DynamoDB map key).
+VariableName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class MonitorInput(ApiModel):
@@ -60,8 +62,8 @@ class IntegrationInput(ApiModel):
     name: Name
     type: IntegrationType
     is_active: bool = True
-    variables: dict[str, str] = Field(default_factory=dict)
-    per_level_variables: list[str] = Field(default_factory=list)
+    variables: dict[VariableName, str] = Field(default_factory=dict)
+    per_level_variables: list[VariableName] = Field(default_factory=list)
     steps: list[WebhookStep] = Field(default_factory=list)
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets = Field(default_factory=list)
@@ -71,8 +73,8 @@ class IntegrationPatch(ApiModel):
     integration_guid: UUID | None = None
     name: Name | None = None
     is_active: bool | None = None
-    variables: dict[str, str] | None = None
-    per_level_variables: list[str] | None = None
+    variables: dict[VariableName, str] | None = None
+    per_level_variables: list[VariableName] | None = None
     steps: list[WebhookStep] | None = None
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets | None = None
@@ -160,7 +162,7 @@ class LevelIntegrationPatch(ApiModel):
     send_reminder_alerts: bool | None = None
     status_hub_service_list: list[ServiceLink] | None = None
     status_hub_service_list_specified: bool | None = None
-    variable_values: dict[str, str] | None = None
+    variable_values: dict[VariableName, str] | None = None
     extra_email_addresses: list[EmailAddress] | None = None
     extra_email_addresses_specified: bool | None = None
 
