@@ -85,6 +85,7 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
+SAM_ENV_FILE = "sam-env.json"
 STACK_FILE = "stack.json"
 LOG_FILE = "stack.log"
 DEFAULT_RETRY_SCHEDULE = (0, 1, 2, 4, 8, 16, 32, 64)
@@ -643,6 +644,11 @@ class LocalStack:
     def stack_file(self) -> Path:
         return self.state_dir / STACK_FILE
 
+    @property
+    def sam_env_file(self) -> Path:
+        """`sam local invoke --env-vars` input: the functions' environment pointed at this stack's moto."""
+        return self.state_dir / SAM_ENV_FILE
+
     def start(self) -> StackInfo:
         if not _PROCESS_SLOT.acquire(blocking=False):
             raise RuntimeError(
@@ -681,6 +687,7 @@ class LocalStack:
                 control_url=api_url.rsplit("/", 1)[0] + CONTROL_PREFIX if api_url else "",
                 **{key: environment[variable] for key, variable in _INFO_FROM_ENVIRONMENT.items()},
             )
+            _write_atomically(self.sam_env_file, _sam_env_vars(environment, endpoint))
             _write_atomically(self.stack_file, self.info.model_dump_json(indent=2) + "\n")
         except BaseException:
             self.stop()
@@ -690,6 +697,7 @@ class LocalStack:
     def stop(self) -> None:
         """Stops everything start() started, in reverse order; safe to call more than once."""
         self.stack_file.unlink(missing_ok=True)
+        self.sam_env_file.unlink(missing_ok=True)
         self.info = None
         self._stop.set()
         if self._api_server is not None:
@@ -1067,6 +1075,20 @@ def _output_to(log_file: TextIO) -> Iterator[None]:
         logging.captureWarnings(False)
         root.removeHandler(handler)
         root.setLevel(previous_level)
+
+
+def _sam_env_vars(environment: Mapping[str, str], aws_endpoint_url: str) -> str:
+    """Every function's variables for `sam local invoke`, which runs the handler in a container; with
+    `--docker-network host` that container reaches moto on this machine's loopback."""
+    variables = {
+        **environment,
+        "AWS_ENDPOINT_URL": aws_endpoint_url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": REGION,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    return json.dumps({"Parameters": variables}, indent=2) + "\n"
 
 
 def _banner(info: StackInfo, log_path: Path, stack_file: Path) -> str:

@@ -198,6 +198,13 @@ def put_check_result(events: EventBridgeClient, info: StackInfo, detail: dict[st
     assert response["FailedEntryCount"] == 0
 
 
+def test_sam_env_vars_point_sam_local_invoke_at_this_stack(stack: LocalStack, info: StackInfo) -> None:
+    variables = json.loads(stack.sam_env_file.read_text(encoding="utf-8"))["Parameters"]
+    assert variables["AWS_ENDPOINT_URL"] == info.aws_endpoint_url
+    assert variables["TABLE_NAME"] == info.table_name
+    assert variables["DELIVERY_QUEUE_URL"] == info.delivery_queue_url
+
+
 def test_stack_json_is_written_with_the_documented_keys(stack: LocalStack, info: StackInfo) -> None:
     written = json.loads((stack.state_dir / STACK_FILE).read_text(encoding="utf-8"))
 
