@@ -12,6 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import boto3
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.parser import ValidationError, parse
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from alerting.dead_letters import EventDeadLetters
 from alerting.delivery.queue import DeliveryQueue
 from alerting.intake import SWEEP_SOURCE, IntakeDependencies, process_check, sweep
@@ -23,10 +28,6 @@ from alerting.storage.config_cache import ConfigCache
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitor_groups import MonitorGroups
 from alerting.storage.monitors import Monitors
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.parser import ValidationError, parse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 class CheckResultEvent(EventBridgeModel):

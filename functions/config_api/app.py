@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import functools
-import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from http import HTTPStatus
 from typing import Annotated, Any
 from uuid import UUID
 
-import boto3
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
 from alerting import api_errors
+from alerting.api_services import ApiServices, api_services
 from alerting.configuration import Configuration
-from alerting.delivery.addresses import AddressPolicy
-from alerting.delivery.integration_test import IntegrationTester
-from alerting.delivery.queue import DeliveryQueue
-from alerting.delivery.replay import Replay
-from alerting.delivery.wiring import account, build_channels, delivery_client
 from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError, UnavailableError
 from alerting.models.api import (
     AlertDefinitionInput,
@@ -61,24 +63,11 @@ from alerting.models.config import (
     Operator,
 )
 from alerting.models.delivery import DeliveryAttempt, TargetHealth
-from alerting.monitor_alerting import MonitorAlerting, utc_or_none
+from alerting.monitor_alerting import utc_or_none
 from alerting.observability import logger, tracer
 from alerting.settings import Settings
-from alerting.storage.alert_definitions import AlertDefinitions
-from alerting.storage.alert_history import AlertHistory, AlertQuery
-from alerting.storage.delivery_log import DeliveryLog
-from alerting.storage.integrations import Integrations
-from alerting.storage.monitor_groups import MonitorGroups
-from alerting.storage.monitors import Monitors
-from alerting.storage.operators import Operators
-from alerting.storage.targets import TargetHealthStore, set_target_disabled
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
+from alerting.storage.alert_history import AlertQuery
+from alerting.storage.targets import set_target_disabled
 
 app = APIGatewayRestResolver(enable_validation=True)
 app.enable_swagger(path="/swagger", title="Alerting integrations API", version="4.0")
@@ -99,26 +88,12 @@ LevelId = Annotated[int, Path(ge=1, le=3)]
 
 
 @functools.cache
-def _configuration() -> tuple[Configuration, DeliveryLog, IntegrationTester]:
-    settings = Settings()
-    table = boto3.resource("dynamodb").Table(settings.table_name)
-    configuration = Configuration(
-        Monitors(table),
-        AlertDefinitions(table),
-        Integrations(table),
-        Operators(table),
-        account(settings),
-        address_policy=AddressPolicy(settings.allowed_private_networks),
-    )
-    # Test sends go through the delivery client: the same SSRF checks, pinning, timeout and no redirects.
-    tester = IntegrationTester(
-        Integrations(table), Monitors(table), build_channels(settings, table), delivery_client(settings)
-    )
-    return configuration, DeliveryLog(table, timedelta(days=settings.alert_retention_days)), tester
+def _services() -> ApiServices:
+    return api_services(Settings())
 
 
 def _config() -> Configuration:
-    return _configuration()[0]
+    return _services().configuration
 
 
 def _no_content() -> Response[None]:
@@ -346,13 +321,13 @@ def detach_integration(
 # Delivery log
 @app.get("/Alert/<alertGuid>/Message")
 def list_messages(alertGuid: UUID) -> list[DeliveryAttempt]:
-    return _configuration()[1].attempts(alertGuid)
+    return _services().delivery_log.attempts(alertGuid)
 
 
 # --- Integrations (issue 5): test send, operators and the levels they are members of ---------------
 @app.post("/Integration/<integrationGuid>/Test")
 def test_integration(integrationGuid: UUID, body: IntegrationTestRequest) -> IntegrationTestResult:
-    return _configuration()[2].run(integrationGuid, body)
+    return _services().tester.run(integrationGuid, body)
 
 
 @app.get("/Operator")
@@ -407,55 +382,49 @@ def remove_level_operator(
 
 # --- end of the integrations block --------------------------------------------------------------------
 # --- Monitor alerting: groups, maintenance periods, alert history, decision records (issue 4) ---------------
-@functools.cache
-def _monitor_alerting() -> MonitorAlerting:
-    table = boto3.resource("dynamodb").Table(Settings().table_name)
-    return MonitorAlerting(Monitors(table), MonitorGroups(table), AlertHistory(table))
-
-
 HistoryTake = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100)")]
 
 
 @app.get("/MonitorGroup")
 def list_groups(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
-    return _page(*_monitor_alerting().list_groups(Take, Cursor))
+    return _page(*_services().monitor_alerting.list_groups(Take, Cursor))
 
 
 @app.post("/MonitorGroup", status_code=HTTPStatus.CREATED)
 def create_group(body: MonitorGroupInput) -> MonitorGroup:
-    return _monitor_alerting().create_group(body)
+    return _services().monitor_alerting.create_group(body)
 
 
 @app.get("/MonitorGroup/<monitorGroupGuid>")
 def get_group(monitorGroupGuid: UUID) -> MonitorGroup:
-    return _monitor_alerting().get_group(monitorGroupGuid)
+    return _services().monitor_alerting.get_group(monitorGroupGuid)
 
 
 @app.get("/MonitorGroup/<monitorGroupGuid>/Member")
 def list_group_members(monitorGroupGuid: UUID) -> list[MonitorGroupMember]:
-    return _monitor_alerting().group_members(monitorGroupGuid)
+    return _services().monitor_alerting.group_members(monitorGroupGuid)
 
 
 @app.post("/MonitorGroup/<monitorGroupGuid>/Member/<monitorGuid>", status_code=HTTPStatus.CREATED)
 def add_group_member(monitorGroupGuid: UUID, monitorGuid: UUID) -> MonitorGroupMember:
-    return _monitor_alerting().add_group_member(monitorGroupGuid, monitorGuid)
+    return _services().monitor_alerting.add_group_member(monitorGroupGuid, monitorGuid)
 
 
 @app.delete("/MonitorGroup/<monitorGroupGuid>/Member/<monitorGuid>")
 def remove_group_member(monitorGroupGuid: UUID, monitorGuid: UUID) -> Response[None]:
-    _monitor_alerting().groups.remove_monitor(monitorGroupGuid, monitorGuid)
+    _services().monitor_alerting.groups.remove_monitor(monitorGroupGuid, monitorGuid)
     return _no_content()
 
 
 @app.post("/MonitorGroup/<monitorGroupGuid>/StopAllMonitorAlerts")
 def stop_group_alerts(monitorGroupGuid: UUID) -> Response[None]:
-    _monitor_alerting().set_group_alerts(monitorGroupGuid, stopped=True)
+    _services().monitor_alerting.set_group_alerts(monitorGroupGuid, stopped=True)
     return _no_content()
 
 
 @app.post("/MonitorGroup/<monitorGroupGuid>/StartAllMonitorAlerts")
 def start_group_alerts(monitorGroupGuid: UUID) -> Response[None]:
-    _monitor_alerting().set_group_alerts(monitorGroupGuid, stopped=False)
+    _services().monitor_alerting.set_group_alerts(monitorGroupGuid, stopped=False)
     return _no_content()
 
 
@@ -464,36 +433,36 @@ def start_group_alerts(monitorGroupGuid: UUID) -> Response[None]:
     status_code=HTTPStatus.CREATED,
 )
 def add_group_to_definition(alertDefinitionGuid: UUID, monitorGroupGuid: UUID) -> AlertDefinitionMonitorGroup:
-    return _monitor_alerting().add_definition_group(alertDefinitionGuid, monitorGroupGuid)
+    return _services().monitor_alerting.add_definition_group(alertDefinitionGuid, monitorGroupGuid)
 
 
 @app.delete("/AlertDefinition/<alertDefinitionGuid>/Member/MonitorGroup/<monitorGroupGuid>")
 def remove_group_from_definition(alertDefinitionGuid: UUID, monitorGroupGuid: UUID) -> Response[None]:
-    _monitor_alerting().groups.remove_from_definition(monitorGroupGuid, alertDefinitionGuid)
+    _services().monitor_alerting.groups.remove_from_definition(monitorGroupGuid, alertDefinitionGuid)
     return _no_content()
 
 
 @app.get("/Monitor/<monitorGuid>/MaintenancePeriod")
 def list_maintenance(monitorGuid: UUID) -> list[MaintenancePeriod]:
-    return _monitor_alerting().monitors.maintenance_periods(monitorGuid)
+    return _services().monitor_alerting.monitors.maintenance_periods(monitorGuid)
 
 
 @app.post("/Monitor/<monitorGuid>/MaintenancePeriod", status_code=HTTPStatus.CREATED)
 def add_maintenance(monitorGuid: UUID, body: MaintenancePeriod) -> MaintenancePeriod:
-    return _monitor_alerting().add_maintenance(monitorGuid, body)
+    return _services().monitor_alerting.add_maintenance(monitorGuid, body)
 
 
 @app.put("/Monitor/<monitorGuid>/MaintenancePeriod/<maintenancePeriodId>")
 def replace_maintenance(
     monitorGuid: UUID, maintenancePeriodId: int, body: MaintenancePeriod
 ) -> Response[None]:
-    _monitor_alerting().replace_maintenance(monitorGuid, maintenancePeriodId, body)
+    _services().monitor_alerting.replace_maintenance(monitorGuid, maintenancePeriodId, body)
     return _no_content()
 
 
 @app.delete("/Monitor/<monitorGuid>/MaintenancePeriod/<maintenancePeriodId>")
 def delete_maintenance(monitorGuid: UUID, maintenancePeriodId: int) -> Response[None]:
-    _monitor_alerting().monitors.delete_maintenance_period(monitorGuid, maintenancePeriodId)
+    _services().monitor_alerting.monitors.delete_maintenance_period(monitorGuid, maintenancePeriodId)
     return _no_content()
 
 
@@ -515,46 +484,37 @@ def list_monitor_alerts(
         utc_or_none(End),
         IncludeReminders,
     )
-    return _monitor_alerting().alerts(monitorGuid, query)
+    return _services().monitor_alerting.alerts(monitorGuid, query)
 
 
 @app.get("/Monitor/<monitorGuid>/Decision")
 def list_decisions(monitorGuid: UUID, Take: HistoryTake = 100, Cursor: Cursor = None) -> DecisionPage:
-    return _monitor_alerting().decisions(monitorGuid, Take, Cursor)
+    return _services().monitor_alerting.decisions(monitorGuid, Take, Cursor)
 
 
 # --- end of monitor alerting --------------------------------------------------------------------------------
 # --- Delivery guarantees (issue 6): target health, resend, dead-letter redrive -----------------------
-@functools.cache
-def _delivery_operations() -> tuple[TargetHealthStore, Replay]:
-    settings = Settings()
-    table = boto3.resource("dynamodb").Table(settings.table_name)
-    queue = DeliveryQueue(boto3.client("sqs"), settings.delivery_queue_url, settings.delivery_dlq_url)
-    log = DeliveryLog(table, timedelta(days=settings.alert_retention_days))
-    return TargetHealthStore(table), Replay(log, queue, lambda: uuid.uuid4().hex)
-
-
 @app.get("/Integration/<integrationGuid>/Target")
 def list_targets(integrationGuid: UUID) -> list[TargetHealth]:
     _config().integrations.get(integrationGuid)
-    return _delivery_operations()[0].all(integrationGuid)
+    return _services().targets.all(integrationGuid)
 
 
 @app.patch("/Integration/<integrationGuid>/Target/<target>")
 def patch_target(integrationGuid: UUID, target: str, body: TargetHealthPatch) -> Response[None]:
-    set_target_disabled(_delivery_operations()[0], integrationGuid, target, body.disabled)
+    set_target_disabled(_services().targets, integrationGuid, target, body.disabled)
     return _no_content()
 
 
 @app.post("/Alert/<alertGuid>/Message/Resend", status_code=HTTPStatus.ACCEPTED)
 def resend_message(alertGuid: UUID, body: ResendRequest) -> ResendAccepted:
-    replay = _delivery_operations()[1].resend(alertGuid, body.integration_guid, body.target)
+    replay = _services().replay.resend(alertGuid, body.integration_guid, body.target)
     return ResendAccepted(resend_id=replay)
 
 
 @app.post("/DeadLetter/Redrive")
 def redrive_dead_letters(body: RedriveRequest) -> RedriveResult:
-    return _delivery_operations()[1].redrive(body.since)
+    return _services().replay.redrive(body.since)
 
 
 # --- end of delivery guarantees ---------------------------------------------------------------------

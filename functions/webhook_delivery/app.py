@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from alerting.delivery.attempts import DeliveryDependencies, deliver_batch
 from alerting.delivery.wiring import delivery_dependencies
 from alerting.observability import logger, metrics, tracer
 from alerting.settings import Settings
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 @functools.cache

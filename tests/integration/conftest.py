@@ -8,13 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+
 from alert_evaluator import app as evaluator_app
 from alerting.delivery import addresses
 from config_api import app as api_app
-from webhook_delivery import app as delivery_app
-
 from tests.conftest import LambdaContext, Stack
 from tests.factories import MONITOR_GUID
+from webhook_delivery import app as delivery_app
 
 ApiCall = Callable[..., tuple[int, Any]]
 
@@ -44,8 +44,7 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 @pytest.fixture(autouse=True)
 def fresh_dependencies() -> Iterator[None]:
     cached_roots = (
-        api_app._configuration,
-        api_app._monitor_alerting,
+        api_app._services,
         evaluator_app._dependencies,
         delivery_app._dependencies,
     )

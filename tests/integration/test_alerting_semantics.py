@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from botocore.client import BaseClient
+
 from alert_evaluator import app as evaluator_app
 from alerting.intake import IntakeDependencies, process_check
 from alerting.models.check import CheckResult
-from botocore.client import BaseClient
-
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, create_statushub_setup, evaluate
 

@@ -6,8 +6,8 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from config_api import app as api_app
 
+from config_api import app as api_app
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.factories import MONITOR_GUID
 from tests.integration.conftest import ApiCall, create_statushub_setup

@@ -19,14 +19,14 @@ from uuid import UUID
 import boto3
 import httpx
 import pytest
+from standardwebhooks.webhooks import Webhook
+
 from alerting.delivery.addresses import AddressPolicy, PinnedTransport
 from alerting.storage.alert_definitions import AlertDefinitions
-from standardwebhooks.webhooks import Webhook
-from webhook_delivery import app as delivery_app
-
 from tests.conftest import REGION, LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, evaluate
 from tests.integration.test_webhook_delivery import messages_api, queued_batch
+from webhook_delivery import app as delivery_app
 
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

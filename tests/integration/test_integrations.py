@@ -14,13 +14,13 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
-from webhook_delivery import app as delivery_app
 
 from tests import vendor_schemas as schemas
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.factories import MONITOR_GUID
 from tests.integration.conftest import ApiCall, evaluate
 from tests.integration.test_webhook_delivery import queued_batch
+from webhook_delivery import app as delivery_app
 
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
 ROUTING_KEY = "R0UT1NGKEY0123456789abcdef012345"
@@ -460,7 +460,7 @@ def tester_receiver(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Vendors:
     from config_api import app as api_app
 
     receiver = Vendors()
-    tester = api_app._configuration()[2]
+    tester = api_app._services().tester
     monkeypatch.setattr(tester, "http", httpx.Client(transport=httpx.MockTransport(receiver)))
     return receiver
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from alerting.observability import logger
-from webhook_delivery import app as delivery_app
 
+from alerting.observability import logger
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import evaluate
 from tests.integration.test_webhook_delivery import queued_batch
+from webhook_delivery import app as delivery_app
 
 
 class Output:

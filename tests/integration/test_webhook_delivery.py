@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from alerting.delivery.addresses import AddressPolicy, PinnedTransport
-from webhook_delivery import app as delivery_app
 
+from alerting.delivery.addresses import AddressPolicy, PinnedTransport
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, evaluate
+from webhook_delivery import app as delivery_app
 
 Receiver = Callable[[httpx.Request], httpx.Response]
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+
 from alerting.delivery.attempts import next_delay
 from alerting.delivery.http import (
     OutgoingRequest,

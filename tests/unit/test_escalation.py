@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+
 from alerting.evaluation import (
     DefinitionConfig,
     MonitorConfig,
@@ -22,7 +23,6 @@ from alerting.evaluation import (
 from alerting.models.alert import Alert, DecisionOutcome, MonitorState
 from alerting.models.check import ErrorLevel
 from alerting.models.config import AlertDefinition, EscalationMode, IntegrationType, MaintenancePeriod
-
 from tests import factories as f
 
 C, U, OK = ErrorLevel.CONFIRMED, ErrorLevel.UNCONFIRMED, ErrorLevel.NO_ERROR

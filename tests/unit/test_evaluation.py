@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+
 from alerting.evaluation import Verdict, evaluate_check, plan_deliveries
 from alerting.models.alert import Alert, AlertType, MonitorState
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import EscalationMode
-
 from tests import factories as f
 
 C, U, OK = ErrorLevel.CONFIRMED, ErrorLevel.UNCONFIRMED, ErrorLevel.NO_ERROR

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from alerting import rendering
 from alerting.models.alert import Alert, AlertType
 from alerting.templating import Account, alert_variables, parse, render, sample_alert
-
 from tests import vendor_schemas as schemas
 
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)

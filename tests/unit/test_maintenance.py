@@ -7,9 +7,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
+
 from alerting.models.config import MaintenancePeriod, MaintenanceType
 from alerting.suppression import active_maintenance
-from pydantic import ValidationError
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

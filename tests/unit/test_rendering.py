@@ -8,7 +8,6 @@ from alerting.evaluation import evaluate_check
 from alerting.models.alert import Alert, MonitorState
 from alerting.models.check import ErrorLevel
 from alerting.rendering import downtime, statushub_payload
-
 from tests import factories as f
 
 

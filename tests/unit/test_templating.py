@@ -6,6 +6,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from alerting.errors import TemplateError
 from alerting.models.alert import AlertType
 from alerting.templating import (
@@ -19,8 +22,6 @@ from alerting.templating import (
     render,
     sample_alert,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 NOW = datetime(2020, 8, 28, 22, 23, 5, tzinfo=UTC)
 VALUES = {"monitor.name": 'Shop "checkout"', "monitor.notes": "a\nb & <c>", "escalationLevel.id": "1"}
