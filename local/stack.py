@@ -90,6 +90,8 @@ STACK_FILE = "stack.json"
 LOG_FILE = "stack.log"
 DEFAULT_RETRY_SCHEDULE = (0, 1, 2, 4, 8, 16, 32, 64)
 DEFAULT_SWEEP_SECONDS = 5.0
+# Config edits (a fixed service URL, a level switched on) take effect within this long; deployed: 30 s.
+DEFAULT_CONFIG_CACHE_SECONDS = 2.0
 # Everything runs on loopback, so delivery must be allowed to reach it.
 LOCAL_PRIVATE_NETWORKS = "127.0.0.0/8"
 # A timeout or a 429 waits at least a minute when deployed; locally a second, so fault tests stay fast.
@@ -605,6 +607,7 @@ class LocalStack:
         retry_schedule: Sequence[int] = DEFAULT_RETRY_SCHEDULE,
         timezone: str = "UTC",
         sweep_seconds: float = DEFAULT_SWEEP_SECONDS,
+        config_cache_seconds: float = DEFAULT_CONFIG_CACHE_SECONDS,
         delivery_timeout: float = DEFAULT_DELIVERY_TIMEOUT,
         throttled_retry_min: float = DEFAULT_THROTTLED_RETRY_MIN,
         template_path: Path | str = REPO_ROOT / "template.yaml",
@@ -626,6 +629,7 @@ class LocalStack:
             "ACCOUNT_TIMEZONE": timezone,
             "DELIVERY_TIMEOUT_SECONDS": str(delivery_timeout),
             "THROTTLED_RETRY_MIN_SECONDS": str(throttled_retry_min),
+            "CONFIG_CACHE_SECONDS": str(config_cache_seconds),
         }
         self.info: StackInfo | None = None
         self._stop = threading.Event()
@@ -1032,6 +1036,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="how often the scheduled sweep runs (deployed: every minute) (default: %(default)s)",
     )
     parser.add_argument(
+        "--config-cache-seconds",
+        type=float,
+        default=DEFAULT_CONFIG_CACHE_SECONDS,
+        help="how stale a warm function's copy of the config may be (deployed: 30) (default: %(default)s)",
+    )
+    parser.add_argument(
         "--delivery-timeout",
         type=_positive_seconds,
         default=DEFAULT_DELIVERY_TIMEOUT,
@@ -1126,6 +1136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         retry_schedule=args.retry_schedule,
         timezone=args.timezone,
         sweep_seconds=args.sweep_seconds,
+        config_cache_seconds=args.config_cache_seconds,
         delivery_timeout=args.delivery_timeout,
         throttled_retry_min=args.throttled_retry_min,
     )

@@ -105,7 +105,8 @@ def test_connection_refused_is_retried_until_the_url_is_fixed(client: StackClien
     time.sleep(3.5)  # attempts at 0, 1 and 3 s meet a closed port
     path = f"/Integration/{setup['integration']}/Service/{setup['service']}"
     client.api("PUT", path, {"Name": "Faults refused", "Url": service["hook_url"]})
-    wait_until(lambda: settled(client, service["id"], "down", "investigating"), timeout=60)
+    # The next scheduled attempt after the fix (delays 4, 8, 16 … s) reaches the service.
+    wait_until(lambda: settled(client, service["id"], "down", "investigating"), timeout=90)
     attempts = assert_story(client, service["id"])
     assert len(attempts) >= 3
     assert all(a["Error"].startswith("connection failed") for a in attempts[:-1])
