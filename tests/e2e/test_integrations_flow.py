@@ -197,3 +197,29 @@ def test_email_and_sms_reach_on_duty_operators_only(client: StackClient) -> None
     ]
     # Nothing to the off-duty operator, by e-mail or SMS.
     assert sorted(urls) == sorted(["ses:ada-e2e@example.com,noc-e2e@example.com", "sms:+32470900001"] * 2)
+
+
+def test_the_checks_response_details_reach_a_webhook(client: StackClient) -> None:
+    receiver = client.new_receiver()
+    body = (
+        '{"failure": "{{@alert.failureMessage}}", "body": "{{@alert.responseBody}}",'
+        ' "headers": "{{@alert.responseHeaders}}", "ssl": "{{@alert.sslValidUntil}}"}'
+    )
+    step = {"Method": "POST", "Url": receiver["url"], "AlertTypes": ["Error"], "Body": body}
+    setup = client.integration_setup(
+        "Details monitor", {"Name": "Details hook", "Type": "Webhook", "Steps": [step]}
+    )
+    details = {
+        "FailureMessage": 'Step "Pay" failed',
+        "ResponseHeaders": {"Content-Type": "text/html"},
+        "ResponseBody": '<p class="down">Service Unavailable</p>',
+        "SslValidUntil": "2027-01-31T23:59:59Z",
+    }
+    client.publish_checks(check(setup["monitor"], 9101, "Confirmed", T0 + timedelta(minutes=11), **details))
+    (received,) = wait_until(lambda: client.received(receiver["id"]))
+    assert received["json"] == {
+        "failure": 'Step "Pay" failed',
+        "body": '<p class="down">Service Unavailable</p>',
+        "headers": "Content-Type: text/html",
+        "ssl": "2027-01-31T23:59:59",  # the local stack's account time zone is UTC
+    }
