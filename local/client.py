@@ -147,8 +147,10 @@ class StackClient:
         return found
 
     # Capture endpoints for the other integrations (custom webhooks, Slack, PagerDuty, …)
-    def new_receiver(self, status: int = 200) -> dict[str, Any]:
-        receiver: dict[str, Any] = self.statushub("POST", "/api/receivers", {"status": status})
+    def new_receiver(self, status: int = 200, body: Any = None) -> dict[str, Any]:
+        """A capture endpoint answering `status` and, when given, `body` (JSON) to every request."""
+        request = {"status": status} if body is None else {"status": status, "body": body}
+        receiver: dict[str, Any] = self.statushub("POST", "/api/receivers", request)
         return receiver
 
     def received(self, receiver_id: str) -> list[dict[str, Any]]:
@@ -174,6 +176,21 @@ class StackClient:
             "integration": created["IntegrationGuid"],
             "definition": guid,
         }
+
+    # What moto's SES and SNS were asked to send (moto's /moto-api/data.json lists every model it keeps)
+    def sent_emails(self) -> list[dict[str, Any]]:
+        """Every SES message: `source`, `subject`, `body` (the HTML part if any), `destinations`."""
+        return self._moto_models("ses", "Message")
+
+    def sent_sms(self) -> list[dict[str, Any]]:
+        """Every SMS published through SNS: `phone_number`, `message`."""
+        return self._moto_models("sns", "SMS")
+
+    def _moto_models(self, service: str, model: str) -> list[dict[str, Any]]:
+        response = self.http.get(f"{self.info.aws_endpoint_url}/moto-api/data.json")
+        response.raise_for_status()
+        found: list[dict[str, Any]] = response.json().get(service, {}).get(model, [])
+        return found
 
     # The stack's chaos hooks (see local.stack): stop and start a queue's worker
     def stop_worker(self, function_logical_id: str) -> None:

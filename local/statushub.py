@@ -167,18 +167,21 @@ def parse_fault(body: Any, fault_id: str) -> Fault | str:
 
 @dataclass
 class Receiver:
-    """A capture endpoint: every request to `/receivers/<id>[/...]` is kept and answered with `status`."""
+    """A capture endpoint: every request to `/receivers/<id>[/...]` is kept and answered with `status`
+    and `body` (a JSON value) when given, else a short acknowledgement."""
 
     id: str
     url: str
     status: int = 200
     requests: list[dict[str, Any]] = field(default_factory=list)
+    body: Any = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "url": self.url,
             "status": self.status,
+            "body": copy.deepcopy(self.body),
             "requests": copy.deepcopy(self.requests),
         }
 
@@ -362,12 +365,14 @@ def faults() -> ResponseReturnValue:
 def create_receiver() -> ResponseReturnValue:
     body = request.get_json(silent=True)
     status: Any = body.get("status", 200) if isinstance(body, dict) else 200
+    # A canned answer lets a receiver stand in for an API whose reply the sender reads (a ServiceNow sys_id).
+    answer: Any = body.get("body") if isinstance(body, dict) else None
     if not (_is_int(status) and 100 <= status <= 599):
         return _json({"error": "status: must be 100-599"}, 400)
     hub = _hub()
     with hub.lock:
         receiver_id = hub.new_id("rcv")
-        receiver = Receiver(receiver_id, f"{request.host_url}receivers/{receiver_id}", status)
+        receiver = Receiver(receiver_id, f"{request.host_url}receivers/{receiver_id}", status, body=answer)
         hub.receivers[receiver_id] = receiver
         return _json(receiver.to_json(), 201)
 
@@ -399,8 +404,9 @@ def receiver_endpoint(receiver_id: str, rest: str = "") -> ResponseReturnValue:
                 "time": _now(),
             }
         )
-        status = receiver.status
-    return _json({"ok": status < 400, "received": len(receiver.requests)}, status)
+        status, answer = receiver.status, copy.deepcopy(receiver.body)
+        received = len(receiver.requests)
+    return _json({"ok": status < 400, "received": received} if answer is None else answer, status)
 
 
 @routes.post("/api/reset")

@@ -394,6 +394,14 @@ def test_sms_goes_through_sns_and_is_skipped_when_nobody_is_on_duty(
             {"Type": "ServiceNow", "Variables": {"InstanceName": "acme", "Username": "u"}},
             "Variables.Password",
         ),
+        ({"Type": "ServiceNow", "Variables": {"Username": "u", "Password": "p"}}, "Variables.InstanceName"),
+        (
+            {
+                "Type": "ServiceNow",
+                "Variables": {"InstanceUrl": "ftp://sn.example", "Username": "u", "Password": "p"},
+            },
+            "Variables.InstanceUrl",
+        ),
         ({"Type": "Webhook"}, "Steps"),
         ({"Type": "Webhook", "Steps": [{"Url": "https://x.example/{{@alert.typo}}"}]}, "Steps[0].Url"),
         (

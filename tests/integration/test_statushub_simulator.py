@@ -190,3 +190,18 @@ def test_resolving_by_hand_and_reset(client: httpx.Client) -> None:
     assert client.post("/api/reset").status_code == 204
     assert client.get("/api/services").json() == []
     assert client.get("/api/requests").json() == []
+
+
+def test_a_receiver_keeps_every_request_and_answers_its_canned_body(client: httpx.Client) -> None:
+    plain = client.post("/api/receivers", json={}).json()
+    canned = client.post("/api/receivers", json={"status": 201, "body": {"result": {"sys_id": "a1"}}}).json()
+
+    assert client.post(plain["url"], json={"x": 1}).json() == {"ok": True, "received": 1}
+    answer = client.patch(f"{canned['url']}/api/now/table/incident/a1", json={"state": "6"})
+    assert (answer.status_code, answer.json()) == (201, {"result": {"sys_id": "a1"}})
+    (kept,) = client.get(f"/api/receivers/{canned['id']}").json()["requests"]
+    assert (kept["method"], kept["path"], kept["json"]) == (
+        "PATCH",
+        f"/receivers/{canned['id']}/api/now/table/incident/a1",
+        {"state": "6"},
+    )

@@ -7,10 +7,17 @@ from collections.abc import Sequence
 import pytest
 
 from alerting.evaluation import Verdict, evaluate_check, plan_deliveries
-from alerting.models.alert import Alert, AlertType, MonitorState
+from alerting.models.alert import (
+    RESPONSE_BODY_MAX_BYTES,
+    RESPONSE_HEADERS_MAX_BYTES,
+    Alert,
+    AlertType,
+    MonitorState,
+)
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import EscalationMode
 from tests import factories as f
+from tests.conftest import load_event
 
 C, U, OK = ErrorLevel.CONFIRMED, ErrorLevel.UNCONFIRMED, ErrorLevel.NO_ERROR
 
@@ -164,3 +171,53 @@ def test_job_identity_keeps_a_target_in_one_ordered_group() -> None:
     alert_job, ok_job = plan_deliveries(alerts, config, {f.INTEGRATION_GUID: f.statushub_integration()})
     assert alert_job.message_group_id == ok_job.message_group_id
     assert alert_job.deduplication_id != ok_job.deduplication_id
+
+
+SSL_EXPIRY = "2027-01-31T23:59:59Z"
+DETAILS = {
+    "failure_message": "Log in button not found",
+    "response_headers": {"Content-Type": "text/html", "Retry-After": "120"},
+    "response_body": "<h1>Service Unavailable</h1>",
+    "ssl_valid_until": SSL_EXPIRY,
+}
+LONG_BODY = "é" * RESPONSE_BODY_MAX_BYTES  # two bytes a character: twice the bound
+MANY_HEADERS = {f"X-H{i:02d}": "v" * 1000 for i in range(20)}  # 1005 bytes each: 8 fit the bound
+
+
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [
+        ({}, ("", {}, "", None)),
+        (
+            DETAILS,
+            (
+                "Log in button not found",
+                DETAILS["response_headers"],
+                "<h1>Service Unavailable</h1>",
+                f.T0.replace(year=2027, month=1, day=31, hour=23, minute=59, second=59),
+            ),
+        ),
+        # Cut to the bound on a character boundary: half the two-byte characters fit.
+        ({"response_body": LONG_BODY}, ("", {}, "é" * (RESPONSE_BODY_MAX_BYTES // 2), None)),
+        (
+            {"response_headers": MANY_HEADERS},
+            ("", dict(list(MANY_HEADERS.items())[: RESPONSE_HEADERS_MAX_BYTES // 1005]), "", None),
+        ),
+    ],
+)
+def test_the_alert_keeps_the_checks_details_within_bounds(
+    details: dict[str, object], expected: tuple[object, ...]
+) -> None:
+    _, (alert,) = run([f.check(1, C, **details)])
+    kept = (alert.failure_message, alert.response_headers, alert.response_body, alert.ssl_valid_until)
+    assert kept == expected
+
+
+@pytest.mark.parametrize("name", ["confirmed_error", "unconfirmed_error", "no_error"])
+def test_sample_events_parse_with_and_without_the_optional_details(name: str) -> None:
+    detail = load_event(f"alert_evaluator/{name}.json")["detail"]
+    assert CheckResult.model_validate(detail).failure_message == ""
+    extra = {"FailureMessage": "x", "ResponseHeaders": {"Server": "nginx"}, "SslValidUntil": SSL_EXPIRY}
+    full = CheckResult.model_validate(detail | extra)
+    assert (full.failure_message, full.response_headers) == ("x", {"Server": "nginx"})
+    assert full.ssl_valid_until is not None and full.ssl_valid_until.year == 2027

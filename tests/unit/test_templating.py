@@ -137,3 +137,29 @@ def test_every_variable_has_a_value_in_the_account_time_zone() -> None:
     assert values["monitor.dashboardUrl"].endswith(f"probeGuids={alert.monitor_guid}")
     assert custom_fields(alert) == {"Team": "Web"}
     assert alert_variables(sample_alert(AlertType.OK, NOW), Account())["alert.type"] == "Ok"
+
+
+def test_check_details_render_from_the_alert_and_are_empty_when_the_check_had_none() -> None:
+    alert = sample_alert(AlertType.ERROR, NOW).model_copy(
+        update={
+            "failure_message": 'Step "Log in" failed',
+            "response_headers": {"Content-Type": "text/html", "Retry-After": "120"},
+            "response_body": '<p class="x">down</p>',
+            "ssl_valid_until": datetime(2027, 1, 31, 23, 0, tzinfo=UTC),
+        }
+    )
+    values = alert_variables(alert, Account(timezone="Europe/Brussels"))
+    assert values["alert.failureMessage"] == 'Step "Log in" failed'
+    assert values["alert.responseHeaders"] == "Content-Type: text/html\nRetry-After: 120"
+    assert values["alert.responseBody"] == '<p class="x">down</p>'
+    assert values["alert.sslValidUntil"] == "2027-02-01T00:00:00"  # account time zone, like @alert.timestamp
+    body = '{"body": "{{@alert.responseBody}}", "headers": {{@alert.responseHeaders}}}'
+    assert json.loads(render(parse(body), values, json_body=True)) == {
+        "body": '<p class="x">down</p>',
+        "headers": "Content-Type: text/html\nRetry-After: 120",
+    }
+    bare = sample_alert(AlertType.ERROR, NOW).model_copy(
+        update={"failure_message": "", "response_headers": {}, "response_body": "", "ssl_valid_until": None}
+    )
+    details = ("failureMessage", "responseHeaders", "responseBody", "sslValidUntil")
+    assert [alert_variables(bare, Account())[f"alert.{name}"] for name in details] == ["", "", "", ""]

@@ -15,6 +15,9 @@ from enum import StrEnum
 from uuid import UUID
 
 from alerting.models.alert import (
+    FAILURE_MESSAGE_MAX_BYTES,
+    RESPONSE_BODY_MAX_BYTES,
+    RESPONSE_HEADERS_MAX_BYTES,
     Alert,
     AlertType,
     Decision,
@@ -446,8 +449,30 @@ def _make_alert(
         server_ipv4=check.server_ipv4 if check else "",
         server_ipv6=check.server_ipv6 if check else "",
         resolved_ip_address=check.resolved_ip_address if check else "",
+        failure_message=clipped(check.failure_message, FAILURE_MESSAGE_MAX_BYTES) if check else "",
+        response_headers=bounded_headers(check.response_headers) if check else {},
+        response_body=clipped(check.response_body, RESPONSE_BODY_MAX_BYTES) if check else "",
+        ssl_valid_until=check.ssl_valid_until if check else None,
         suppressed_reason=suppression_reason(context),
     )
+
+
+def clipped(text: str, max_bytes: int) -> str:
+    """`text` cut to at most `max_bytes` of UTF-8, never inside a character."""
+    encoded = text.encode()
+    return text if len(encoded) <= max_bytes else encoded[:max_bytes].decode(errors="ignore")
+
+
+def bounded_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers, in order, while names and values together fit RESPONSE_HEADERS_MAX_BYTES."""
+    kept: dict[str, str] = {}
+    used = 0
+    for name, value in headers.items():
+        used += len(name.encode()) + len(value.encode())
+        if used > RESPONSE_HEADERS_MAX_BYTES:
+            break
+        kept[name] = value
+    return kept
 
 
 @dataclass(frozen=True)

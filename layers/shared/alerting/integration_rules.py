@@ -37,6 +37,11 @@ REQUIRED_VARIABLES: dict[IntegrationType, tuple[str, ...]] = {
     IntegrationType.SERVICENOW: ("InstanceName", "Username", "Password"),
     IntegrationType.OPSGENIE: ("ApiKey",),
 }
+# A required variable another one can stand in for: ServiceNow's InstanceUrl (on-premises, proxied or a
+# test receiver) replaces the InstanceName that otherwise makes https://<name>.service-now.com.
+STANDS_IN_FOR: dict[str, str] = {"InstanceName": "InstanceUrl"}
+# Optional variables that hold a URL, checked at save like a step's URL when fixed in the integration.
+URL_VARIABLES: dict[IntegrationType, tuple[str, ...]] = {IntegrationType.SERVICENOW: ("InstanceUrl",)}
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 # What a per-level variable stands for while a step is checked at save.
 SAMPLE_LEVEL_VALUE = "https://level.example/sample"
@@ -81,12 +86,19 @@ def _check_variables(integration: Integration) -> None:
     for name in integration.per_level_variables:
         if name in integration.variables:
             raise InvalidInputError(f"PerLevelVariables.{name}", "is also fixed in Variables: choose one")
+    given = {name for name, value in integration.variables.items() if value}
+    given |= set(integration.per_level_variables)
     for name in REQUIRED_VARIABLES.get(integration.type, ()):
-        if not integration.variables.get(name) and name not in integration.per_level_variables:
+        if name not in given and STANDS_IN_FOR.get(name) not in given:
+            alternative = f" or {STANDS_IN_FOR[name]}" if name in STANDS_IN_FOR else ""
             raise InvalidInputError(
                 f"Variables.{name}",
-                f"is required for {integration.type.value} (or list it in PerLevelVariables)",
+                f"is required for {integration.type.value}{alternative} (or list it in PerLevelVariables)",
             )
+    for name in URL_VARIABLES.get(integration.type, ()):
+        url = integration.variables.get(name, "").strip()
+        if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname):
+            raise InvalidInputError(f"Variables.{name}", f"{url!r} is not an http(s) URL")
 
 
 def check_step(

@@ -320,11 +320,15 @@ def alert_variables(alert: Alert, account: Account) -> dict[str, str]:
         "alert.checkpointName": alert.checkpoint_name,
         "alert.downtimeDuration": duration(int((alert.timestamp - alert.first_error).total_seconds())),
         "alert.errorTypeId": str(alert.error_code),
-        # The alert snapshot does not carry these check details yet; they render empty.
-        "alert.failureMessage": "",
-        "alert.responseHeaders": "",
-        "alert.responseBody": "",
-        "alert.sslValidUntil": "",
+        # Check details; empty when the check did not report them (or a sweep raised the alert).
+        "alert.failureMessage": alert.failure_message,
+        "alert.responseHeaders": "\n".join(
+            f"{name}: {value}" for name, value in alert.response_headers.items()
+        ),
+        "alert.responseBody": alert.response_body,
+        "alert.sslValidUntil": alert.ssl_valid_until.astimezone(zone).strftime(iso)
+        if alert.ssl_valid_until
+        else "",
         "alert.firstError": local_first.strftime(iso),
         "alert.firstErrorCheckId": str(alert.first_error_monitor_check_id),
         "alert.firstErrorCheckUrl": f"{account.app_url}/Report/ProbeLog/Check/{first_check}",
@@ -402,4 +406,8 @@ def sample_alert(alert_type: AlertType, now: datetime, monitor: Monitor | None =
         server_ipv4="192.0.2.10",
         server_ipv6="2001:db8::10",
         resolved_ip_address="198.51.100.7",
+        failure_message='Sample failure: "Log in" button not found',
+        response_headers={"Content-Type": "text/html; charset=utf-8", "Retry-After": "120"},
+        response_body='<html><body><h1>503 "Service Unavailable"</h1></body></html>',
+        ssl_valid_until=now + timedelta(days=90),
     )

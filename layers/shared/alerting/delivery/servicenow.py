@@ -15,7 +15,12 @@ from alerting.rendering import servicenow_incident, servicenow_update
 
 
 def instance_url(delivery: Delivery) -> str:
-    """`https://<InstanceName>.service-now.com`; a full URL in InstanceName is used as is."""
+    """`InstanceUrl` when set (an on-premises or proxied instance, a test receiver), else
+    `https://<InstanceName>.service-now.com`; a full URL in InstanceName is used as is. Either way the
+    requests go through the same SSRF checks as every other URL."""
+    url = delivery.variables.get("InstanceUrl", "").strip()
+    if url:
+        return url.rstrip("/")
     name = delivery.variable("InstanceName").strip().rstrip("/")
     return name if name.startswith(("https://", "http://")) else f"https://{name}.service-now.com"
 

@@ -24,6 +24,13 @@ class AlertType(StrEnum):
         return "Alert" if self is AlertType.ERROR else self.value
 
 
+# Bounds on the check's response kept in an alert: the alert travels in SQS messages (256 KiB) and is
+# stored in alert history, so a large page is cut (on a UTF-8 character boundary) rather than refused.
+RESPONSE_BODY_MAX_BYTES = 16 * 1024
+RESPONSE_HEADERS_MAX_BYTES = 8 * 1024  # names and values together; headers past it are left out
+FAILURE_MESSAGE_MAX_BYTES = 1024
+
+
 class Alert(ApiModel):
     """One alert: the record kept in history and the snapshot every integration renders from."""
 
@@ -54,6 +61,10 @@ class Alert(ApiModel):
     server_ipv4: str = ""
     server_ipv6: str = ""
     resolved_ip_address: str = ""
+    failure_message: str = ""  # at most FAILURE_MESSAGE_MAX_BYTES of UTF-8
+    response_headers: dict[str, str] = Field(default_factory=dict)
+    response_body: str = ""  # at most RESPONSE_BODY_MAX_BYTES of UTF-8
+    ssl_valid_until: AwareDatetime | None = None
     # Why no message went out for this alert; None when it was sent to its integrations.
     suppressed_reason: str | None = None
 

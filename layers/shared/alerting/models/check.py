@@ -33,6 +33,10 @@ class CheckResult(ApiModel):
     server_ipv6: str = ""
     resolved_ip_address: str = ""
     response_body: str = ""
+    # Optional details (README, "Check result event"); the alert keeps them for its templates.
+    failure_message: str = ""  # a transaction step's own failure message
+    response_headers: dict[str, str] = Field(default_factory=dict)
+    ssl_valid_until: AwareDatetime | None = None  # SSL monitors: when the certificate expires
 
     @field_validator("timestamp")
     @classmethod
