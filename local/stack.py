@@ -31,6 +31,8 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import copy
+import functools
 import importlib
 import json
 import logging
@@ -51,6 +53,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from moto.server import ThreadedMotoServer
 from moto.sqs.models import Queue, SQSBackend
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -138,7 +144,117 @@ def _keep_fifo_order_on_redelivery() -> None:
 
     receive_message.keeps_fifo_order = True  # type: ignore[attr-defined]
     Queue.pending_message_groups = property(pending_message_groups)  # type: ignore[assignment,method-assign]
-    SQSBackend.receive_message = receive_message  # type: ignore[method-assign]
+    SQSBackend.receive_message = receive_message  # type: ignore[assignment,method-assign]
+
+
+_DYNAMODB_ITEM_OPERATIONS = (
+    "get_item",
+    "put_item",
+    "update_item",
+    "delete_item",
+    "query",
+    "scan",
+    "batch_get_item",
+    "batch_write_item",
+    "transact_get_items",
+    "transact_write_items",
+)
+
+
+class _TransactionBackups:
+    """Stands in for the `copy` module inside moto's DynamoDB backend: transactions back up only their items.
+
+    moto deep-copies the whole table once per item of a TransactWriteItems to roll back on failure, so every
+    state change cost copies of everything stored, growing with each alert: the stack slowed down as it ran.
+    Here a transaction snapshots the items it names, hands moto the live table as its "backup" (moto's
+    rollback then puts back the same object) and restores the snapshots itself when the transaction fails.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        if getattr(self._local, "active", False) and isinstance(value, Table):
+            return value
+        return copy.deepcopy(value, memo)
+
+    @contextlib.contextmanager
+    def transaction(self, backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Iterator[None]:
+        snapshots = [self._snapshot(backend, item) for item in transact_items]
+        self._local.active = True
+        try:
+            yield
+        except BaseException:
+            for snapshot in reversed(snapshots):
+                if snapshot is not None:
+                    self._restore(*snapshot)
+            raise
+        finally:
+            self._local.active = False
+
+    @staticmethod
+    def _snapshot(backend: DynamoDBBackend, transact_item: dict[str, Any]) -> tuple[Any, ...] | None:
+        operation = next(iter(transact_item.values()))
+        table = backend.tables.get(operation.get("TableName", ""))
+        key = operation.get("Key") or operation.get("Item")
+        if table is None or not key or table.hash_key_attr not in key:
+            return None
+        hash_value = DynamoType(key[table.hash_key_attr])
+        range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+        existing = table.get_item(hash_value, range_value)
+        return table, hash_value, range_value, copy.deepcopy(existing)
+
+    @staticmethod
+    def _restore(table: Table, hash_value: Any, range_value: Any, item: Any) -> None:
+        if range_value is None:
+            if item is None:
+                table.items.pop(hash_value, None)
+            else:
+                table.items[hash_value] = item
+        elif item is None:
+            table.items[hash_value].pop(range_value, None)
+        else:
+            table.items[hash_value][range_value] = item
+
+
+def _serialize_dynamodb() -> None:
+    """Makes moto's DynamoDB take one item operation at a time, as its threaded server does not.
+
+    moto backs up a whole table (deepcopy) before each transaction while other request threads write to it,
+    which fails with "dictionary changed size during iteration" under the stack's concurrent handlers.
+    """
+    if isinstance(getattr(dynamodb_models, "copy", None), _TransactionBackups):
+        return
+    backups = _TransactionBackups()
+    setattr(dynamodb_models, "copy", backups)  # noqa: B010  # the backend module's own `copy` name
+    lock = threading.RLock()
+    for name in _DYNAMODB_ITEM_OPERATIONS:
+        original = getattr(DynamoDBBackend, name)
+        transactional = name == "transact_write_items"
+
+        def serialized(
+            backend: DynamoDBBackend,
+            *args: Any,
+            _original: Any = original,
+            _transactional: bool = transactional,
+            **kwargs: Any,
+        ) -> Any:
+            with lock:
+                if not _transactional:
+                    return _original(backend, *args, **kwargs)
+                with backups.transaction(backend, kwargs.get("transact_items") or args[0]):
+                    return _original(backend, *args, **kwargs)
+
+        setattr(DynamoDBBackend, name, functools.wraps(original)(serialized))
+
+
+def moto_fixes() -> None:
+    """Where moto differs from AWS in ways the stack's concurrent handlers notice (see each function)."""
+    _keep_fifo_order_on_redelivery()
+    _serialize_dynamodb()
 
 
 class StackInfo(BaseModel):
@@ -745,7 +861,7 @@ class LocalStack:
     # -- moto and the AWS environment -------------------------------------------------------------
 
     def _start_moto(self) -> str:
-        _keep_fifo_order_on_redelivery()
+        moto_fixes()
         self._moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()

@@ -1,0 +1,180 @@
+"""`make bench`: runs every benchmark, prints one table, writes bench/results.json.
+
+Each figure is measured in the same run as its baseline (pure evaluation next to the handler on moto, a bare
+Powertools handler next to ours, sequential next to concurrent delivery), so the ratios hold on whatever
+machine runs it even when the absolute numbers do not.
+
+    python -m bench [--only evaluator,delivery,cold_start,latency]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import cold_start, cost, delivery, evaluator, latency
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
+    "evaluator": evaluator.run,
+    "delivery": delivery.run,
+    "cold_start": cold_start.run,
+    "latency": latency.run,
+}
+
+Row = tuple[str, str, str, str]
+
+
+def _rows(results: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    if "evaluator" in results:
+        for path, label in (("steady", "steady OK path"), ("state_change", "state change")):
+            figures = results["evaluator"][path]
+            rows.append(
+                (
+                    f"DynamoDB requests per check, {label}",
+                    f"{figures['dynamodb_requests']:.2f}",
+                    f"{figures['dynamodb_write_units']:.1f} WRU + {figures['dynamodb_read_units']:.1f} RRU",
+                    "",
+                )
+            )
+        for path, label in (("steady", "steady OK path"), ("state_change", "state change")):
+            figures = results["evaluator"][path]
+            rows.append(
+                (
+                    f"Evaluator check results/s, {label} (moto)",
+                    f"{figures['checks_per_s']:.0f}",
+                    f"{figures['pure_checks_per_s']:.0f} pure evaluate_check",
+                    f"storage ×{figures['storage_overhead_ratio']:.0f} slower",
+                )
+            )
+    if "latency" in results:
+        figures = results["latency"]
+        for key, label in (("p50_ms", "p50"), ("p99_ms", "p99")):
+            rows.append(
+                (
+                    f"Check → first StatusHub POST, {label} ({figures['checks']} checks, "
+                    f"{figures['monitors']} monitors, {figures['publish_rate_per_s']:.1f}/s)",
+                    f"{figures[key] / 1000:.2f} s",
+                    "Alertmanager group_wait 30 s",
+                    f"×{figures['alertmanager_group_wait_s'] * 1000 / figures[key]:.0f} sooner",
+                )
+            )
+    if "cold_start" in results:
+        imports = results["cold_start"]["imports"]
+        bare = imports["bare Powertools handler"]["median_ms"]
+        for name, figures in imports.items():
+            if name != "bare Powertools handler":
+                rows.append(
+                    (
+                        f"Import time, {name} (median of {cold_start.SAMPLES})",
+                        f"{figures['median_ms']:.0f} ms",
+                        f"{bare:.0f} ms bare Powertools",
+                        f"×{figures['vs_bare']:.2f}",
+                    )
+                )
+        layer = results["cold_start"]["layer"]
+        rows.append(
+            (
+                "Layer size, unzipped",
+                f"{layer['total_mb']:.1f} MB",
+                f"{layer['without_boto_mb']:.1f} MB without botocore",
+                f"alerting {layer['alerting_kb']:.0f} kB",
+            )
+        )
+    if "delivery" in results:
+        for key, row in results["delivery"].items():
+            latency_ms = key.removeprefix("target_latency_")
+            one, eight = row["concurrency_1"], row["concurrency_8"]
+            rows.append(
+                (
+                    f"Deliveries/s, one invocation of {delivery.BATCH}, target {latency_ms}",
+                    f"{eight['deliveries_per_s']:.1f} (DELIVERY_CONCURRENCY=8)",
+                    f"{one['deliveries_per_s']:.1f} sequential",
+                    f"×{row['speedup']:.2f}",
+                )
+            )
+    if "cost" in results:
+        figures = results["cost"]
+        rows.append(
+            (
+                "AWS cost per million check results, steady",
+                f"${figures['steady_usd_per_million']:.2f}",
+                f"prices of {figures['prices_as_of']}",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "AWS cost per million check results, state change",
+                f"${figures['state_change_usd_per_million']:.2f}",
+                "incl. one StatusHub delivery",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"AWS cost per million, blended ({figures['state_change_share']:.0%} changes)",
+                f"${figures['blended_usd_per_million']:.2f}",
+                "",
+                "",
+            )
+        )
+    return rows
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = [("Figure", "Measured", "Baseline", "Ratio"), *_rows(results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |"
+        for row in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections to run")
+    args = parser.parse_args(argv)
+    logging.getLogger("local.provisioning").setLevel(logging.ERROR)  # resources moto does not need
+    os.environ.setdefault("SAM_CLI_TELEMETRY", "0")
+    results: dict[str, Any] = {
+        "run": {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+        },
+    }
+    began = time.monotonic()
+    for name in args.only.split(","):
+        section_began = time.monotonic()
+        print(f"… {name}", file=sys.stderr, flush=True)
+        results[name] = SECTIONS[name]()
+        print(f"  {name} took {time.monotonic() - section_began:.0f} s", file=sys.stderr, flush=True)
+    if "evaluator" in results and "delivery" in results:
+        results["cost"] = cost.per_million(results["evaluator"], results["delivery"])
+        results["scale"] = cost.at_scale(results["evaluator"], results["cost"])
+    results["run"]["seconds"] = round(time.monotonic() - began)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    print(
+        f"\n{RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS} written "
+        f"in {results['run']['seconds']} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""The functions on moto in this process, for the benchmarks that count requests or time handlers.
+
+Owns the set-up the in-process benchmarks share: AWS on moto (resources from template.yaml), the handler
+modules imported as Lambda imports them, a config made through the config API handler, and a botocore-level
+request counter. Handler output (JSON logs, EMF metrics) goes to /dev/null: it is produced, as on Lambda,
+but not shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+T0 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+
+for entry in (ROOT / "functions", ROOT / "layers" / "shared", ROOT):
+    if str(entry) not in sys.path:
+        sys.path.insert(0, str(entry))
+
+# Open for the life of the process: the handlers' logger keeps the stdout it was created with.
+_SINK = Path(os.devnull).open("w")  # noqa: SIM115
+
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "Alerting",
+    "POWERTOOLS_SERVICE_NAME": "alerting",
+    "ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
+}
+
+
+@dataclass
+class Requests:
+    """AWS requests counted at botocore, with the DynamoDB capacity units they consume (items ≤ 1 KB)."""
+
+    operations: Counter[str] = field(default_factory=Counter)
+    write_units: float = 0.0
+    read_units: float = 0.0
+
+    def clear(self) -> None:
+        self.operations.clear()
+        self.write_units = self.read_units = 0.0
+
+    def count(self, service: str, operation: str, params: dict[str, Any]) -> None:
+        self.operations[f"{service}:{operation}"] += 1
+        if service != "dynamodb":
+            return
+        if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+            self.write_units += 1
+        elif operation == "TransactWriteItems":
+            self.write_units += 2 * len(params.get("TransactItems", []))  # transactions cost double
+        elif operation == "GetItem":
+            self.read_units += 1 if params.get("ConsistentRead") else 0.5
+        elif operation in ("Query", "BatchGetItem"):
+            self.read_units += 1
+
+    def of(self, service: str) -> int:
+        return sum(n for name, n in self.operations.items() if name.startswith(service + ":"))
+
+
+@dataclass
+class InProcessStack:
+    environment: dict[str, str]
+    requests: Requests
+    evaluator: ModuleType
+    api_handler: ModuleType
+    delivery: ModuleType
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        event = {
+            "resource": "/{proxy+}",
+            "path": path,
+            "httpMethod": method,
+            "headers": {"Content-Type": "application/json"},
+            "multiValueHeaders": {"Content-Type": ["application/json"]},
+            "queryStringParameters": None,
+            "multiValueQueryStringParameters": None,
+            "pathParameters": {"proxy": path.lstrip("/")},
+            "stageVariables": None,
+            "requestContext": {
+                "resourcePath": "/{proxy+}",
+                "httpMethod": method,
+                "path": f"/v4{path}",
+                "stage": "v4",
+                "requestId": "bench",
+                "accountId": "123456789012",
+                "identity": {"sourceIp": "127.0.0.1"},
+            },
+            "body": None if body is None else json.dumps(body),
+            "isBase64Encoded": False,
+        }
+        response = self.api_handler.lambda_handler(event, CONTEXT)
+        if response["statusCode"] >= 400:
+            raise RuntimeError(f"{method} {path} -> {response['statusCode']}: {response['body']}")
+        return json.loads(response["body"]) if response.get("body") else None
+
+    def statushub_monitor(self, name: str, hook_url: str) -> dict[str, str]:
+        """A monitor in its own definition whose level 1 updates one StatusHub service (threshold 1)."""
+        monitor = self.api("POST", "/Monitor", {"Name": name, "Url": "https://shop.example"})
+        integration = self.api("POST", "/Integration", {"Name": name, "Type": "Statushub"})["IntegrationGuid"]
+        service = self.api("POST", f"/Integration/{integration}/Service", {"Name": name, "Url": hook_url})
+        definition = self.api("POST", "/AlertDefinition", {"AlertName": name})["AlertDefinitionGuid"]
+        self.api("POST", f"/AlertDefinition/{definition}/Member/Monitor/{monitor['MonitorGuid']}")
+        link = {
+            "MonitorGuid": monitor["MonitorGuid"],
+            "IntegrationServiceGuid": service["IntegrationServiceGuid"],
+        }
+        self.api(
+            "POST",
+            f"/AlertDefinition/{definition}/EscalationLevel/1/Integration",
+            {"IntegrationGuid": integration, "StatusHubServiceList": [link]},
+        )
+        return {"monitor": monitor["MonitorGuid"], "definition": definition}
+
+    def evaluate(self, detail: dict[str, Any]) -> dict[str, Any]:
+        event = {
+            "version": "0",
+            "id": f"bench-{detail['Id']}",
+            "detail-type": "MonitorCheck",
+            "source": "monitoring.checks",
+            "account": "123456789012",
+            "time": detail["Timestamp"],
+            "region": REGION,
+            "resources": [],
+            "detail": detail,
+        }
+        result: dict[str, Any] = self.evaluator.lambda_handler(event, CONTEXT)
+        return result
+
+
+@dataclass
+class _Context:
+    function_name: str = "bench"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:bench"
+    aws_request_id: str = "bench"
+    log_group_name: str = "/aws/lambda/bench"
+    log_stream_name: str = "bench"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+CONTEXT = _Context()
+
+
+def check_detail(monitor_guid: str, check_id: int, level: str, minute: int) -> dict[str, Any]:
+    failing = level != "NoError"
+    return {
+        "Id": check_id,
+        "MonitorGuid": monitor_guid,
+        "Timestamp": (T0 + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "ErrorLevel": level,
+        "ErrorCode": 5407 if failing else 0,
+        "ErrorDescription": "HTTP 503 Service Unavailable" if failing else "",
+        "HttpStatusCode": 503 if failing else 200,
+        "TotalTime": 312,
+        "CheckpointName": "Ghent, Belgium",
+    }
+
+
+@contextlib.contextmanager
+def in_process_stack(**settings: str) -> Iterator[InProcessStack]:
+    """moto + template resources + the three handlers, with fresh composition roots."""
+    import boto3
+    from botocore.client import BaseClient
+    from moto import mock_aws
+
+    from local.provisioning import provision
+    from local.stack import moto_fixes
+
+    moto_fixes()  # the same moto as the local stack runs: one table backup per transaction
+
+    saved = {name: os.environ.get(name) for name in [*ENVIRONMENT, *settings, "AWS_ENDPOINT_URL"]}
+    os.environ.update(ENVIRONMENT)
+    os.environ.update(settings)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    requests = Requests()
+    original = BaseClient._make_api_call
+
+    def counted(client: BaseClient, operation: str, params: Any) -> Any:
+        requests.count(client.meta.service_model.service_name, operation, params)
+        return original(client, operation, params)
+
+    try:
+        with contextlib.redirect_stdout(_SINK), mock_aws():
+            environment = provision(
+                ROOT / "template.yaml",
+                boto3.client("dynamodb", region_name=REGION),
+                boto3.client("sqs", region_name=REGION),
+                boto3.client("events", region_name=REGION),
+                parameter_overrides={
+                    "AllowedPrivateNetworks": "127.0.0.0/8",
+                    "RetryScheduleSeconds": "0,5,300",
+                },
+            )
+            os.environ.update(environment)
+            modules = [
+                importlib.import_module(f"{name}.app")
+                for name in ("alert_evaluator", "config_api", "webhook_delivery")
+            ]
+            for module, cached in zip(
+                modules, ("_dependencies", "_configuration", "_dependencies"), strict=True
+            ):
+                getattr(module, cached).cache_clear()
+            BaseClient._make_api_call = counted  # type: ignore[method-assign]
+            try:
+                yield InProcessStack(environment, requests, *modules)
+            finally:
+                BaseClient._make_api_call = original  # type: ignore[method-assign]
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
