@@ -91,7 +91,7 @@ def _deliveries_per_s(concurrency: int, latency_s: float) -> dict[str, float]:
 def run() -> dict[str, Any]:
     results: dict[str, Any] = {}
     for latency in LATENCIES_S:
-        row = {f"concurrency_{c}": _deliveries_per_s(c, latency) for c in CONCURRENCY}
+        row: dict[str, Any] = {f"concurrency_{c}": _deliveries_per_s(c, latency) for c in CONCURRENCY}
         row["speedup"] = (
             row[f"concurrency_{CONCURRENCY[-1]}"]["deliveries_per_s"]
             / row["concurrency_1"]["deliveries_per_s"]

@@ -192,7 +192,7 @@ def in_process_stack(**settings: str) -> Iterator[InProcessStack]:
     os.environ.update(settings)
     os.environ.pop("AWS_ENDPOINT_URL", None)
     requests = Requests()
-    original = BaseClient._make_api_call
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]
 
     def counted(client: BaseClient, operation: str, params: Any) -> Any:
         requests.count(client.meta.service_model.service_name, operation, params)
@@ -219,11 +219,11 @@ def in_process_stack(**settings: str) -> Iterator[InProcessStack]:
                 modules, ("_dependencies", "_configuration", "_dependencies"), strict=True
             ):
                 getattr(module, cached).cache_clear()
-            BaseClient._make_api_call = counted  # type: ignore[method-assign]
+            BaseClient._make_api_call = counted  # type: ignore[attr-defined]
             try:
                 yield InProcessStack(environment, requests, *modules)
             finally:
-                BaseClient._make_api_call = original  # type: ignore[method-assign]
+                BaseClient._make_api_call = original  # type: ignore[attr-defined]
     finally:
         for name, value in saved.items():
             if value is None:

@@ -184,19 +184,24 @@ def inject_faults(client: StackClient, runs: Sequence[MonitorRun], rng: random.R
 
 
 def stream(
-    client: StackClient, runs: Sequence[MonitorRun], plan: ChaosPlan, rng: random.Random, first_id: int
+    client: StackClient, runs: Sequence[MonitorRun], plan: ChaosPlan, first_id: int
 ) -> tuple[int, int]:
-    """Publishes the rounds; returns (checks published, faults injected)."""
+    """Publishes the rounds; returns (checks published, faults injected).
+
+    The checks come from their own seeded generator, so a seed always streams the same checks; which
+    faults hit depends on timing as well (a service gets a new fault only once its last one is used).
+    """
+    walk, faults = random.Random(plan.seed), random.Random(plan.seed + 2)
     backlog = EvaluatorBacklog(client)
     published = injected = 0
     check_id = first_id
     for round_number in range(plan.rounds):
-        injected += inject_faults(client, runs, rng, plan.fault_rate)
+        injected += inject_faults(client, runs, faults, plan.fault_rate)
         at = T0 + timedelta(minutes=round_number)
         details = []
         for run in runs:
             levels, weights = WALK[run.level]
-            level = rng.choices(levels, weights)[0]
+            level = walk.choices(levels, weights)[0]
             check_id += 1
             run.take(check_id, level)
             details.append(check(run.guid, check_id, level, at))
@@ -249,13 +254,12 @@ def verify(client: StackClient, runs: Sequence[MonitorRun], report: ChaosReport)
 def run_chaos(client: StackClient, plan: ChaosPlan, prefix: str = "Chaos") -> ChaosReport:
     """Runs the plan against a running stack; report.problems is empty when everything held."""
     began = time.monotonic()
-    rng = random.Random(plan.seed)
     report = ChaosReport(monitors=plan.monitors)
     runs = set_up_monitors(client, plan.monitors, prefix)
     restarter = Restarter(client, random.Random(plan.seed + 1), plan.restart_every_s)
     restarter.start()
     try:
-        report.checks, report.faults_injected = stream(client, runs, plan, rng, first_id=plan.seed * 10**6)
+        report.checks, report.faults_injected = stream(client, runs, plan, first_id=plan.seed * 10**6)
     finally:
         restarter.finish.set()
         restarter.join()
