@@ -383,6 +383,7 @@ class _Creator:
         return name, {"Arn": arn, "Name": name}
 
 
+_OPERATIONAL_TYPES = ("AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::SNS::Subscription")
 _CREATED_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Events::EventBus")
 
 
@@ -410,11 +411,12 @@ def provision_template(
         template.parameter_values(parameter_overrides or {}), pseudo_parameters(stack_name, region)
     )
     for logical_id, resource in template.resources.items():
-        # SAM's own types (functions, APIs, layers) are what the local stack runs itself.
-        if resource.get("Type") not in _CREATED_TYPES and not str(resource.get("Type")).startswith(
-            "AWS::Serverless::"
-        ):
-            log.warning("%s (%s) is not created locally", logical_id, resource.get("Type"))
+        kind = str(resource.get("Type"))
+        # SAM's own types (functions, APIs, layers) are what the local stack runs itself; operational
+        # alarms and their topic watch a deployed stack and have nothing to do locally.
+        if kind not in _CREATED_TYPES and not kind.startswith("AWS::Serverless::"):
+            quiet = kind in _OPERATIONAL_TYPES
+            log.log(logging.DEBUG if quiet else logging.WARNING, "%s (%s) is not created locally", logical_id, kind)
     create = _Creator(dynamodb, sqs, events, stack_name)
     wanted = template.resources_of_type(*_CREATED_TYPES)
     for logical_id in template.creation_order(wanted):
