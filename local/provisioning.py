@@ -416,7 +416,12 @@ def provision_template(
         # alarms and their topic watch a deployed stack and have nothing to do locally.
         if kind not in _CREATED_TYPES and not kind.startswith("AWS::Serverless::"):
             quiet = kind in _OPERATIONAL_TYPES
-            log.log(logging.DEBUG if quiet else logging.WARNING, "%s (%s) is not created locally", logical_id, kind)
+            log.log(
+                logging.DEBUG if quiet else logging.WARNING,
+                "%s (%s) is not created locally",
+                logical_id,
+                kind,
+            )
     create = _Creator(dynamodb, sqs, events, stack_name)
     wanted = template.resources_of_type(*_CREATED_TYPES)
     for logical_id in template.creation_order(wanted):
