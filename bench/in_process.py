@@ -216,7 +216,7 @@ def in_process_stack(**settings: str) -> Iterator[InProcessStack]:
                 for name in ("alert_evaluator", "config_api", "webhook_delivery")
             ]
             for module, cached in zip(
-                modules, ("_dependencies", "_configuration", "_dependencies"), strict=True
+                modules, ("_dependencies", "_services", "_dependencies"), strict=True
             ):
                 getattr(module, cached).cache_clear()
             BaseClient._make_api_call = counted  # type: ignore[attr-defined]
