@@ -211,13 +211,13 @@ def in_process_stack(**settings: str) -> Iterator[InProcessStack]:
                 },
             )
             os.environ.update(environment)
+            # The caller's settings win over the template's defaults (e.g. DELIVERY_CONCURRENCY).
+            os.environ.update(settings)
             modules = [
                 importlib.import_module(f"{name}.app")
                 for name in ("alert_evaluator", "config_api", "webhook_delivery")
             ]
-            for module, cached in zip(
-                modules, ("_dependencies", "_services", "_dependencies"), strict=True
-            ):
+            for module, cached in zip(modules, ("_dependencies", "_services", "_dependencies"), strict=True):
                 getattr(module, cached).cache_clear()
             BaseClient._make_api_call = counted  # type: ignore[attr-defined]
             try:

@@ -17,7 +17,7 @@ from local.client import StackClient, check, running_stack, wait_until
 
 MONITORS = 50
 ROUNDS = 20
-CHECKS_PER_S = 4.0
+CHECKS_PER_S = 3.0
 ALERTMANAGER_GROUP_WAIT_S = 30.0  # Alertmanager's documented default group_wait (route config)
 T0 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
 
@@ -31,8 +31,10 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def run(monitors: int = MONITORS, rounds: int = ROUNDS, rate: float = CHECKS_PER_S) -> dict[str, Any]:
-    with running_stack() as info:
+def run(
+    monitors: int = MONITORS, rounds: int = ROUNDS, rate: float = CHECKS_PER_S, *stack_args: str
+) -> dict[str, Any]:
+    with running_stack(None, *stack_args) as info:
         client = StackClient.connect(info)
         runs = set_up_monitors(client, monitors, "Latency")
         events = boto3.client(
