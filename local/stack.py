@@ -34,6 +34,7 @@ import contextlib
 import copy
 import functools
 import importlib
+import inspect
 import json
 import logging
 import os
@@ -251,10 +252,45 @@ def _serialize_dynamodb() -> None:
         setattr(DynamoDBBackend, name, functools.wraps(original)(serialized))
 
 
+def _query_one_partition() -> None:
+    """Makes moto answer a table Query from the one partition it names, as DynamoDB does.
+
+    moto lists and sorts every item of the table for each Query, so as alerts, decision records and
+    delivery attempts piled up, every config load and delivery-log read got slower: a long local run
+    (the latency benchmark, the chaos run) slowed down the longer it ran.
+    """
+    if getattr(Table.query, "_one_partition", False):
+        return
+    original_query, original_all_items = Table.query, Table.all_items
+    signature = inspect.signature(original_query)
+    asked = threading.local()
+
+    def all_items(table: Table) -> list[Any]:
+        partition = getattr(asked, "partition", None)
+        if partition is None or partition[0] is not table:
+            return original_all_items(table)
+        hash_set = table.items.get(partition[1], {})
+        return list(hash_set.values()) if table.range_key_attr else ([hash_set] if hash_set else [])
+
+    def query(table: Table, *args: Any, **kwargs: Any) -> Any:
+        arguments = signature.bind(table, *args, **kwargs).arguments
+        if arguments.get("index_name") is None and arguments.get("hash_key") is not None:
+            asked.partition = (table, arguments["hash_key"])
+        try:
+            return original_query(table, *args, **kwargs)
+        finally:
+            asked.partition = None
+
+    query._one_partition = True  # type: ignore[attr-defined]
+    setattr(Table, "all_items", all_items)  # noqa: B010
+    setattr(Table, "query", query)  # noqa: B010
+
+
 def moto_fixes() -> None:
     """Where moto differs from AWS in ways the stack's concurrent handlers notice (see each function)."""
     _keep_fifo_order_on_redelivery()
     _serialize_dynamodb()
+    _query_one_partition()
 
 
 class StackInfo(BaseModel):
