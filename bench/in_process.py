@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from local.stack import LambdaContext
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -143,21 +146,16 @@ class InProcessStack:
         return result
 
 
-@dataclass
-class _Context:
-    function_name: str = "bench"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:bench"
-    aws_request_id: str = "bench"
-    log_group_name: str = "/aws/lambda/bench"
-    log_stream_name: str = "bench"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
-CONTEXT = _Context()
+# A context whose deadline no benchmark reaches.
+CONTEXT = LambdaContext(
+    function_name="bench",
+    memory_limit_in_mb=512,
+    invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:bench",
+    aws_request_id="bench",
+    log_group_name="/aws/lambda/bench",
+    log_stream_name="bench",
+    deadline=time.monotonic() + 3600,
+)
 
 
 def check_detail(monitor_guid: str, check_id: int, level: str, minute: int) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from moto import mock_aws
 
 from local.provisioning import provision
+from local.stack import LambdaContext
 
 # Powertools reads these when the handler modules are imported, before any fixture runs.
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Alerting")
@@ -30,23 +32,18 @@ def load_event(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / name).read_text())
 
 
-@dataclass
-class LambdaContext:
-    function_name: str = "test-function"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:test-function"
-    aws_request_id: str = "52fdfc07-2182-154f-163f-5f0f9a621d72"
-    log_group_name: str = "/aws/lambda/test-function"
-    log_stream_name: str = "2026/11/22/[$LATEST]abc"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
 @pytest.fixture
 def lambda_context() -> LambdaContext:
-    return LambdaContext()
+    """The local stack's Lambda context, with the 30 s a test function gets."""
+    return LambdaContext(
+        function_name="test-function",
+        memory_limit_in_mb=512,
+        invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:test-function",
+        aws_request_id="52fdfc07-2182-154f-163f-5f0f9a621d72",
+        log_group_name="/aws/lambda/test-function",
+        log_stream_name="2026/11/22/[$LATEST]abc",
+        deadline=time.monotonic() + 30,
+    )
 
 
 @pytest.fixture
