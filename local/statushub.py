@@ -232,6 +232,10 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
     return response
 
 
+def _one(found: Service | Receiver | None, what: str) -> Response:
+    return _json(found.to_json()) if found else _json({"error": f"unknown {what}"}, 404)
+
+
 def _answer(entry: dict[str, Any], response: Response) -> Response:
     with _hub().lock:
         entry["status"] = response.status_code
@@ -315,8 +319,7 @@ def list_services() -> ResponseReturnValue:
 def get_service(service_id: str) -> ResponseReturnValue:
     hub = _hub()
     with hub.lock:
-        service = hub.services.get(service_id)
-        return _json(service.to_json()) if service else _json({"error": "unknown service"}, 404)
+        return _one(hub.services.get(service_id), "service")
 
 
 @routes.post("/api/services/<service_id>/incidents/<incident_id>/resolve")
@@ -335,23 +338,26 @@ def resolve_incident(service_id: str, incident_id: str) -> ResponseReturnValue:
         return _json(incident.to_json())
 
 
-@routes.route("/api/requests", methods=["GET", "DELETE"])
+@routes.delete("/api/requests")
+@routes.delete("/api/faults")
+def clear_log() -> ResponseReturnValue:
+    hub = _hub()
+    with hub.lock:
+        (hub.requests if request.path.endswith("/requests") else hub.faults).clear()
+    return "", 204
+
+
+@routes.get("/api/requests")
 def requests_log() -> ResponseReturnValue:
     hub = _hub()
     with hub.lock:
-        if request.method == "DELETE":
-            hub.requests.clear()
-            return "", 204
         return _json(copy.deepcopy(hub.requests))
 
 
-@routes.route("/api/faults", methods=["GET", "POST", "DELETE"])
+@routes.route("/api/faults", methods=["GET", "POST"])
 def faults() -> ResponseReturnValue:
     hub = _hub()
     with hub.lock:
-        if request.method == "DELETE":
-            hub.faults.clear()
-            return "", 204
         if request.method == "GET":
             return _json([asdict(fault) for fault in hub.faults])
         fault = parse_fault(request.get_json(silent=True), hub.new_id("fault"))
@@ -381,8 +387,7 @@ def create_receiver() -> ResponseReturnValue:
 def get_receiver(receiver_id: str) -> ResponseReturnValue:
     hub = _hub()
     with hub.lock:
-        receiver = hub.receivers.get(receiver_id)
-        return _json(receiver.to_json()) if receiver else _json({"error": "unknown receiver"}, 404)
+        return _one(hub.receivers.get(receiver_id), "receiver")
 
 
 @routes.route("/receivers/<receiver_id>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
