@@ -14,7 +14,8 @@ from typing import Any
 
 from packaging.requirements import Requirement
 
-from bench.in_process import ENVIRONMENT, ROOT
+from bench import ROOT
+from bench.in_process import ENVIRONMENT
 
 SAMPLES = 10
 HANDLERS = ("config_api", "alert_evaluator", "webhook_delivery")

@@ -10,6 +10,8 @@ import boto3
 import httpx
 
 from bench.in_process import CONTEXT, REGION, InProcessStack, check_detail, in_process_stack
+from local.event_sources import sqs_record
+from local.statushub import StatusHubSimulator
 
 BATCH = 10  # the template's BatchSize: the most one FIFO invocation gets
 ROUNDS = 6
@@ -18,8 +20,6 @@ CONCURRENCY = (1, 8)
 
 
 def _queued_batch(stack: InProcessStack, wanted: int) -> tuple[dict[str, Any], list[str]]:
-    from local.stack import sqs_record
-
     sqs = boto3.client("sqs", region_name=REGION)
     url = stack.environment["DELIVERY_QUEUE_URL"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -46,8 +46,6 @@ def _acknowledge(stack: InProcessStack, handles: list[str]) -> None:
 
 
 def _deliveries_per_s(concurrency: int, latency_s: float) -> dict[str, float]:
-    from local.statushub import StatusHubSimulator
-
     with in_process_stack(DELIVERY_CONCURRENCY=str(concurrency)) as stack, StatusHubSimulator() as hub:
         http = httpx.Client(base_url=hub.url)
         monitors = []

@@ -4,8 +4,11 @@ with storage vs the pure decision (`evaluate_check`) over the same inputs."""
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
+from alerting.evaluation import MonitorConfig, evaluate_check
+from alerting.models.check import CheckResult
 from bench.in_process import InProcessStack, check_detail, in_process_stack
 
 STEADY_CHECKS = 300
@@ -32,15 +35,11 @@ def _per_check(stack: InProcessStack, details: list[dict[str, Any]]) -> dict[str
 
 def _pure_per_s(stack: InProcessStack, monitor: str, details: list[dict[str, Any]]) -> float:
     """evaluate_check alone over the same checks, state carried from one to the next as intake would."""
-    from alerting.evaluation import MonitorConfig, evaluate_check
-    from alerting.models.check import CheckResult
-
     deps = stack.evaluator._dependencies()[0]
-    record = deps.monitors.record(monitor_uuid := __import__("uuid").UUID(monitor))
+    record = deps.monitors.record(uuid.UUID(monitor))
     definitions = [deps.config.definition(g) for g in sorted(record.definition_guids)]
     config = MonitorConfig(record.monitor, [d for d in definitions if d is not None])
     checks = [CheckResult.model_validate(detail) for detail in details]
-    del monitor_uuid
     began = time.perf_counter()
     for _ in range(PURE_REPEAT):
         state = record.state

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import os
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,15 +19,19 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from local.stack import LambdaContext
+import boto3
+from botocore.client import BaseClient
+from moto import mock_aws
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import ROOT
+from local import moto_fixes
+from local.client import statushub_setup
+from local.provisioning import provision
+from tests.support.api_gateway import call_api
+from tests.support.lambda_context import handler_context
+
 REGION = "us-east-1"
 T0 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
-
-for entry in (ROOT / "functions", ROOT / "layers" / "shared", ROOT):
-    if str(entry) not in sys.path:
-        sys.path.insert(0, str(entry))
 
 # Open for the life of the process: the handlers' logger keeps the stdout it was created with.
 _SINK = Path(os.devnull).open("w")  # noqa: SIM115
@@ -85,50 +86,22 @@ class InProcessStack:
     delivery: ModuleType
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
-        event = {
-            "resource": "/{proxy+}",
-            "path": path,
-            "httpMethod": method,
-            "headers": {"Content-Type": "application/json"},
-            "multiValueHeaders": {"Content-Type": ["application/json"]},
-            "queryStringParameters": None,
-            "multiValueQueryStringParameters": None,
-            "pathParameters": {"proxy": path.lstrip("/")},
-            "stageVariables": None,
-            "requestContext": {
-                "resourcePath": "/{proxy+}",
-                "httpMethod": method,
-                "path": f"/v4{path}",
-                "stage": "v4",
-                "requestId": "bench",
-                "accountId": "123456789012",
-                "identity": {"sourceIp": "127.0.0.1"},
-            },
-            "body": None if body is None else json.dumps(body),
-            "isBase64Encoded": False,
-        }
-        response = self.api_handler.lambda_handler(event, CONTEXT)
-        if response["statusCode"] >= 400:
-            raise RuntimeError(f"{method} {path} -> {response['statusCode']}: {response['body']}")
-        return json.loads(response["body"]) if response.get("body") else None
+        status, parsed = call_api(
+            self.api_handler.lambda_handler, CONTEXT, method, path, body, source_ip="127.0.0.1"
+        )
+        if status >= 400:
+            raise RuntimeError(f"{method} {path} -> {status}: {parsed}")
+        return parsed
 
     def statushub_monitor(self, name: str, hook_url: str) -> dict[str, str]:
         """A monitor in its own definition whose level 1 updates one StatusHub service (threshold 1)."""
-        monitor = self.api("POST", "/Monitor", {"Name": name, "Url": "https://shop.example"})
-        integration = self.api("POST", "/Integration", {"Name": name, "Type": "Statushub"})["IntegrationGuid"]
-        service = self.api("POST", f"/Integration/{integration}/Service", {"Name": name, "Url": hook_url})
-        definition = self.api("POST", "/AlertDefinition", {"AlertName": name})["AlertDefinitionGuid"]
-        self.api("POST", f"/AlertDefinition/{definition}/Member/Monitor/{monitor['MonitorGuid']}")
-        link = {
-            "MonitorGuid": monitor["MonitorGuid"],
-            "IntegrationServiceGuid": service["IntegrationServiceGuid"],
-        }
-        self.api(
-            "POST",
-            f"/AlertDefinition/{definition}/EscalationLevel/1/Integration",
-            {"IntegrationGuid": integration, "StatusHubServiceList": [link]},
+        return statushub_setup(
+            self.api,
+            {"Name": name, "Url": "https://shop.example"},
+            {"Name": name, "Url": hook_url},
+            alert_name=name,
+            integration_name=name,
         )
-        return {"monitor": monitor["MonitorGuid"], "definition": definition}
 
     def evaluate(self, detail: dict[str, Any]) -> dict[str, Any]:
         event = {
@@ -147,15 +120,7 @@ class InProcessStack:
 
 
 # A context whose deadline no benchmark reaches.
-CONTEXT = LambdaContext(
-    function_name="bench",
-    memory_limit_in_mb=512,
-    invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:bench",
-    aws_request_id="bench",
-    log_group_name="/aws/lambda/bench",
-    log_stream_name="bench",
-    deadline=time.monotonic() + 3600,
-)
+CONTEXT = handler_context("bench", timeout_s=3600, request_id="bench")
 
 
 def check_detail(monitor_guid: str, check_id: int, level: str, minute: int) -> dict[str, Any]:
@@ -176,14 +141,7 @@ def check_detail(monitor_guid: str, check_id: int, level: str, minute: int) -> d
 @contextlib.contextmanager
 def in_process_stack(**settings: str) -> Iterator[InProcessStack]:
     """moto + template resources + the three handlers, with fresh composition roots."""
-    import boto3
-    from botocore.client import BaseClient
-    from moto import mock_aws
-
-    from local.provisioning import provision
-    from local.stack import moto_fixes
-
-    moto_fixes()  # the same moto as the local stack runs: one table backup per transaction
+    moto_fixes.apply()  # the same moto as the local stack runs: one table backup per transaction
 
     saved = {name: os.environ.get(name) for name in [*ENVIRONMENT, *settings, "AWS_ENDPOINT_URL"]}
     os.environ.update(ENVIRONMENT)

@@ -12,16 +12,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import boto3
 import httpx
+from pydantic import ValidationError
 
-from local.stack import StackInfo, wait_for_stack
+from local.stack import STACK_FILE, StackInfo
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,25 @@ class ApiError(RuntimeError):
         request = response.request
         super().__init__(f"{request.method} {request.url.path} -> {response.status_code}: {response.text}")
         self.response = response
+
+
+def wait_for_stack(
+    state_dir: Path | str, timeout: float = 30.0, *, process: subprocess.Popen[Any] | None = None
+) -> StackInfo:
+    """Waits for a stack started as `python -m local.stack` to write stack.json, and returns it.
+
+    With `process`, fails as soon as that process exits instead of waiting out the timeout.
+    """
+    path = Path(state_dir) / STACK_FILE
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(FileNotFoundError, ValidationError):
+            return StackInfo.model_validate_json(path.read_text(encoding="utf-8"))
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the local stack exited with status {process.returncode} before it was ready")
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"no {path} after {timeout} s")
+        time.sleep(0.1)
 
 
 @contextlib.contextmanager
@@ -55,6 +75,49 @@ def running_stack(
                 process.wait()
 
 
+class ConfigApi(Protocol):
+    """Calls the config API: the parsed answer, or an error raised for an error status."""
+
+    def __call__(self, method: str, path: str, body: Any = None) -> Any: ...
+
+
+def statushub_setup(
+    api: ConfigApi,
+    monitor: Mapping[str, Any],
+    service: Mapping[str, Any],
+    *,
+    alert_name: str,
+    integration_name: str = "Status page",
+    linked: bool = True,
+    level: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """A monitor, a StatusHub integration with one service, and an alert definition; `linked` makes the
+    monitor a member whose level 1 (with `level`'s fields) updates the service. Returns their ids."""
+    created_monitor = api("POST", "/Monitor", dict(monitor))
+    integration = api("POST", "/Integration", {"Name": integration_name, "Type": "Statushub"})
+    integration_guid = integration["IntegrationGuid"]
+    created_service = api("POST", f"/Integration/{integration_guid}/Service", dict(service))
+    definition_guid = api("POST", "/AlertDefinition", {"AlertName": alert_name})["AlertDefinitionGuid"]
+    ids = {
+        "monitor": created_monitor["MonitorGuid"],
+        "integration": integration_guid,
+        "service": created_service["IntegrationServiceGuid"],
+        "definition": definition_guid,
+    }
+    if not linked:
+        return ids
+    if level:
+        api("PATCH", f"/AlertDefinition/{definition_guid}/EscalationLevel/1", dict(level))
+    api("POST", f"/AlertDefinition/{definition_guid}/Member/Monitor/{ids['monitor']}")
+    link = {"MonitorGuid": ids["monitor"], "IntegrationServiceGuid": ids["service"]}
+    api(
+        "POST",
+        f"/AlertDefinition/{definition_guid}/EscalationLevel/1/Integration",
+        {"IntegrationGuid": integration_guid, "StatusHubServiceList": [link]},
+    )
+    return ids
+
+
 @dataclass
 class StackClient:
     info: StackInfo
@@ -73,32 +136,13 @@ class StackClient:
 
     def statushub_setup(self, monitor_name: str, service_url: str, **level: Any) -> dict[str, str]:
         """Monitor → alert definition (level 1, plus `level` fields) → StatusHub integration → service."""
-        monitor = self.api("POST", "/Monitor", {"Name": monitor_name, "Url": "https://shop.example"})
-        integration = self.api("POST", "/Integration", {"Name": "Status page", "Type": "Statushub"})
-        integration_guid = integration["IntegrationGuid"]
-        service = self.api(
-            "POST", f"/Integration/{integration_guid}/Service", {"Name": monitor_name, "Url": service_url}
+        return statushub_setup(
+            self.api,
+            {"Name": monitor_name, "Url": "https://shop.example"},
+            {"Name": monitor_name, "Url": service_url},
+            alert_name=f"{monitor_name} alerts",
+            level=level,
         )
-        definition = self.api("POST", "/AlertDefinition", {"AlertName": f"{monitor_name} alerts"})
-        definition_guid = definition["AlertDefinitionGuid"]
-        if level:
-            self.api("PATCH", f"/AlertDefinition/{definition_guid}/EscalationLevel/1", level)
-        self.api("POST", f"/AlertDefinition/{definition_guid}/Member/Monitor/{monitor['MonitorGuid']}")
-        link = {
-            "MonitorGuid": monitor["MonitorGuid"],
-            "IntegrationServiceGuid": service["IntegrationServiceGuid"],
-        }
-        self.api(
-            "POST",
-            f"/AlertDefinition/{definition_guid}/EscalationLevel/1/Integration",
-            {"IntegrationGuid": integration_guid, "StatusHubServiceList": [link]},
-        )
-        return {
-            "monitor": monitor["MonitorGuid"],
-            "integration": integration_guid,
-            "service": service["IntegrationServiceGuid"],
-            "definition": definition_guid,
-        }
 
     # Check results, published as the monitoring system would
     def publish_checks(self, *details: dict[str, Any], spacing: float = 0.0) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 STACK_NAME = "alerting-local"
 ACCOUNT_ID = "123456789012"  # moto's default account: the ARNs it hands out use it
+REGION = "us-east-1"  # the local stack's region
 FUNCTION_TYPE = "AWS::Serverless::Function"
 
 log = logging.getLogger("local.provisioning")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from moto import mock_aws
 
 from local.provisioning import provision
-from local.stack import LambdaContext
+from tests.support.lambda_context import LambdaContext, handler_context
 
 # Powertools reads these when the handler modules are imported, before any fixture runs.
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Alerting")
@@ -35,15 +34,7 @@ def load_event(name: str) -> dict[str, Any]:
 @pytest.fixture
 def lambda_context() -> LambdaContext:
     """The local stack's Lambda context, with the 30 s a test function gets."""
-    return LambdaContext(
-        function_name="test-function",
-        memory_limit_in_mb=512,
-        invoked_function_arn=f"arn:aws:lambda:{REGION}:123456789012:function:test-function",
-        aws_request_id="52fdfc07-2182-154f-163f-5f0f9a621d72",
-        log_group_name="/aws/lambda/test-function",
-        log_stream_name="2026/11/22/[$LATEST]abc",
-        deadline=time.monotonic() + 30,
-    )
+    return handler_context("test-function", timeout_s=30, request_id="52fdfc07-2182-154f-163f-5f0f9a621d72")
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -14,10 +13,9 @@ from alerting.delivery import addresses
 from config_api import app as api_app
 from tests.conftest import LambdaContext, Stack
 from tests.factories import MONITOR_GUID
+from tests.support import statushub
+from tests.support.api_gateway import ApiCall, call_api
 from webhook_delivery import app as delivery_app
-
-ApiCall = Callable[..., tuple[int, Any]]
-
 
 # Tests never ask real DNS: host names resolve from this table (public addresses unless a test says so).
 HOSTS: dict[str, list[str]] = {
@@ -55,34 +53,6 @@ def fresh_dependencies() -> Iterator[None]:
         cached.cache_clear()
 
 
-def proxy_event(
-    method: str, path: str, body: Any = None, query: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """An API Gateway REST proxy event as the deployed API would send it."""
-    return {
-        "resource": "/{proxy+}",
-        "path": path,
-        "httpMethod": method,
-        "headers": {"Content-Type": "application/json"},
-        "multiValueHeaders": {"Content-Type": ["application/json"]},
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": {"proxy": path.lstrip("/")},
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": "/{proxy+}",
-            "httpMethod": method,
-            "path": f"/v4{path}",
-            "stage": "v4",
-            "requestId": "req-1",
-            "accountId": "123456789012",
-            "identity": {"sourceIp": "203.0.113.10"},
-        },
-        "body": body if isinstance(body, str) or body is None else json.dumps(body),
-        "isBase64Encoded": False,
-    }
-
-
 @pytest.fixture
 def api(stack: Stack, lambda_context: LambdaContext) -> ApiCall:
     """Call the config API handler: api("POST", "/Monitor", {...}) -> (status, parsed body)."""
@@ -90,52 +60,20 @@ def api(stack: Stack, lambda_context: LambdaContext) -> ApiCall:
     def call(
         method: str, path: str, body: Any = None, query: dict[str, str] | None = None
     ) -> tuple[int, Any]:
-        response = api_app.lambda_handler(proxy_event(method, path, body, query), lambda_context)
-        text = response.get("body") or ""
-        try:
-            parsed = json.loads(text) if text else None
-        except json.JSONDecodeError:
-            parsed = text
-        return response["statusCode"], parsed
+        return call_api(api_app.lambda_handler, lambda_context, method, path, body, query)
 
     return call
 
 
-STATUSHUB_HOOK = "https://hooks.statushub.io/hooks/uptrends?token=598f3b0da9ba4738"
-
-
 def create_statushub_setup(api: ApiCall) -> dict[str, Any]:
-    _, monitor = api("POST", "/Monitor", {"MonitorGuid": str(MONITOR_GUID), "Name": "Shop checkout"})
-    _, integration = api("POST", "/Integration", {"Name": "Status page", "Type": "Statushub"})
-    integration_guid = integration["IntegrationGuid"]
-    _, service = api(
-        "POST", f"/Integration/{integration_guid}/Service", {"Name": "Checkout", "Url": STATUSHUB_HOOK}
-    )
-    _, definition = api("POST", "/AlertDefinition", {"AlertName": "Production"})
-    return {
-        "monitor": monitor["MonitorGuid"],
-        "integration": integration_guid,
-        "service": service["IntegrationServiceGuid"],
-        "definition": definition["AlertDefinitionGuid"],
-    }
+    """A monitor, a StatusHub integration with one service and an alert definition, not yet linked."""
+    return statushub.create_statushub_setup(api, str(MONITOR_GUID))
 
 
 @pytest.fixture
 def linked(api: ApiCall) -> dict[str, Any]:
     """A monitor in a definition whose level 1 updates one StatusHub service."""
-    ids = create_statushub_setup(api)
-    api("POST", f"/AlertDefinition/{ids['definition']}/Member/Monitor/{ids['monitor']}")
-    api(
-        "POST",
-        f"/AlertDefinition/{ids['definition']}/EscalationLevel/1/Integration",
-        {
-            "IntegrationGuid": ids["integration"],
-            "StatusHubServiceList": [
-                {"MonitorGuid": ids["monitor"], "IntegrationServiceGuid": ids["service"]}
-            ],
-        },
-    )
-    return ids
+    return statushub.create_statushub_setup(api, str(MONITOR_GUID), linked=True)
 
 
 def evaluate(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -18,8 +18,9 @@ import boto3
 import httpx
 import pytest
 
+from local.client import wait_for_stack
 from local.provisioning import Resolver, TemplateError, load_template, pseudo_parameters
-from local.stack import REPO_ROOT, STACK_FILE, LocalStack, StackInfo, wait_for_stack
+from local.stack import REPO_ROOT, STACK_FILE, LocalStack, StackInfo
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

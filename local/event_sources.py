@@ -1,0 +1,270 @@
+"""What invokes a function besides HTTP, as AWS wires it: owns the EventBridge bridge, SQS event source
+mappings and schedules.
+
+- EventBridge rule -> function: the rule targets a local "bridge" SQS queue (moto cannot invoke Lambda
+  without Docker); `EventBridgeBridge` polls it and hands each event to an async invoke on a small pool,
+  because AWS runs them concurrently.
+- SQS -> function: `SqsEventSource` does what the event source mapping does, partial batch failures
+  included; it can be paused and resumed (a cold start) for chaos runs.
+- EventBridge Scheduler -> function: `Schedule` invokes with the schedule's input every period.
+
+Each calls `LocalFunction.invoke` (see `local.lambda_runtime`) and nothing else of the function.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from local.lambda_runtime import AsyncInvoker, LocalFunction
+from local.provisioning import ACCOUNT_ID, REGION, STACK_NAME
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
+
+log = logging.getLogger("local.event_sources")
+
+# Lambda's most messages in one SQS receive, and in one delete batch.
+_SQS_BATCH_MAX = 10
+
+
+class InFlight:
+    """Bounds how many bridged events are received but not yet handled, so none outlive their visibility."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._changed = threading.Condition()
+
+    def take(self, wanted: int, stop: threading.Event) -> int:
+        with self._changed:
+            self._changed.wait_for(lambda: self._free > 0 or stop.is_set(), timeout=0.5)
+            taken = min(wanted, self._free)
+            self._free -= taken
+            return taken
+
+    def give_back(self, count: int = 1) -> None:
+        with self._changed:
+            self._free += count
+            self._changed.notify_all()
+
+
+@dataclass
+class EventBridgeBridge:
+    """Polls a rule's bridge queue and hands each event to the async invoker on the pool."""
+
+    invoker: AsyncInvoker
+    sqs: SQSClient
+    queue_url: str
+    pool: ThreadPoolExecutor
+    in_flight: InFlight
+    stop: threading.Event
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            wanted = self.in_flight.take(_SQS_BATCH_MAX, self.stop)
+            if wanted == 0:
+                continue
+            try:
+                messages = self.sqs.receive_message(
+                    QueueUrl=self.queue_url, MaxNumberOfMessages=wanted, WaitTimeSeconds=1
+                ).get("Messages", [])
+            except Exception:
+                log.exception("receiving from %s failed", self.queue_url)
+                messages = []
+                self.stop.wait(1)
+            self.in_flight.give_back(wanted - len(messages))
+            for message in messages:
+                self.pool.submit(self._handle, message)
+
+    def _handle(self, message: MessageTypeDef) -> None:
+        try:
+            event = json.loads(message["Body"])
+            # moto's default target input drops the event's account, which real events carry.
+            event.setdefault("account", ACCOUNT_ID)
+            self.invoker.invoke(event)
+            self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        except Exception:
+            log.exception("bridging an event to %s failed", self.invoker.function.logical_id)
+        finally:
+            self.in_flight.give_back()
+
+
+def bridge_rule(
+    function: LocalFunction,
+    event_name: str,
+    properties: Mapping[str, Any],
+    *,
+    events: EventBridgeClient,
+    sqs: SQSClient,
+    dead_letter_url: str | None,
+    pool: ThreadPoolExecutor,
+    in_flight: InFlight,
+    stop: threading.Event,
+) -> EventBridgeBridge:
+    """Creates the rule and its bridge queue on moto; the returned bridge's `run` polls it until `stop`."""
+    bus = properties.get("EventBusName", "default")
+    rule = f"{STACK_NAME}-{function.logical_id}-{event_name}"[:64]
+    events.put_rule(
+        Name=rule,
+        EventBusName=bus,
+        EventPattern=json.dumps(properties["Pattern"]),
+        State=properties.get("State", "ENABLED"),
+    )
+    # Room for every attempt of an async invoke, so a slow event is not received twice.
+    visibility = function.timeout_s * (function.async_retries + 1) + 30
+    bridge_url = sqs.create_queue(
+        QueueName=f"{STACK_NAME}-{function.logical_id}-{event_name}-eventbridge-bridge",
+        Attributes={"VisibilityTimeout": str(min(visibility, 43200))},
+    )["QueueUrl"]
+    bridge_arn = sqs.get_queue_attributes(QueueUrl=bridge_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": function.logical_id, "Arn": bridge_arn}])
+    invoker = AsyncInvoker(function, sqs, dead_letter_url)
+    return EventBridgeBridge(invoker, sqs, bridge_url, pool, in_flight, stop)
+
+
+def _lambda_message_attribute(value: Mapping[str, Any]) -> dict[str, Any]:
+    attribute: dict[str, Any] = {
+        "dataType": value["DataType"],
+        "stringListValues": [],
+        "binaryListValues": [],
+    }
+    if "StringValue" in value:
+        attribute["stringValue"] = value["StringValue"]
+    if "BinaryValue" in value:
+        attribute["binaryValue"] = base64.b64encode(value["BinaryValue"]).decode("ascii")
+    return attribute
+
+
+def sqs_record(message: MessageTypeDef, queue_arn: str) -> dict[str, Any]:
+    """One record of a Lambda SQS event, built from a received message."""
+    record: dict[str, Any] = {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": dict(message.get("Attributes", {})),
+        "messageAttributes": {
+            name: _lambda_message_attribute(value)
+            for name, value in message.get("MessageAttributes", {}).items()
+        },
+        "md5OfBody": message["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": REGION,
+    }
+    if "MD5OfMessageAttributes" in message:
+        record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+    return record
+
+
+@dataclass
+class SqsEventSource:
+    """What a Lambda SQS event source mapping does: receive a batch, invoke, delete what succeeded."""
+
+    function: LocalFunction
+    sqs: SQSClient
+    queue_url: str
+    queue_arn: str
+    batch_size: int
+    reports_failures: bool
+    stop: threading.Event
+    enabled: threading.Event = field(default_factory=threading.Event)
+    # Held while a batch is in hand, so pausing waits for it rather than abandoning it.
+    busy: threading.Lock = field(default_factory=threading.Lock)
+    restarts: int = 0
+
+    def __post_init__(self) -> None:
+        self.enabled.set()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            if not self.enabled.wait(0.2):
+                continue
+            try:
+                with self.busy:
+                    if self.enabled.is_set():
+                        self.poll_once()
+            except Exception:
+                log.exception("polling %s for %s failed", self.queue_url, self.function.logical_id)
+                self.stop.wait(1)
+
+    def pause(self) -> None:
+        self.enabled.clear()
+        with self.busy:
+            pass  # the batch in hand is finished and acknowledged
+
+    def resume(self) -> None:
+        if not self.enabled.is_set():
+            self.restarts += 1
+            self.function.cold_start()
+            self.enabled.set()
+
+    def poll_once(self) -> None:
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=self.batch_size,
+            WaitTimeSeconds=1,
+            AttributeNames=["All"],
+            MessageSystemAttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return
+        try:
+            response = self.function.invoke({"Records": [sqs_record(m, self.queue_arn) for m in messages]})
+        except Exception:
+            # As on AWS: the whole batch comes back once its visibility timeout ends.
+            log.exception("%s failed a batch of %d", self.function.logical_id, len(messages))
+            return
+        failed = self._failed_ids(response, {m["MessageId"] for m in messages})
+        done = [m for m in messages if m["MessageId"] not in failed]
+        for start in range(0, len(done), _SQS_BATCH_MAX):
+            chunk = done[start : start + _SQS_BATCH_MAX]
+            result = self.sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)],
+            )
+            for failure in result.get("Failed", []):
+                log.error("deleting a handled message failed: %s", failure)
+
+    def _failed_ids(self, response: Any, batch: set[str]) -> set[str]:
+        if not self.reports_failures or not isinstance(response, dict):
+            return set()
+        failures = response.get("batchItemFailures") or []
+        identifiers = {item.get("itemIdentifier") if isinstance(item, dict) else None for item in failures}
+        if not identifiers <= batch:
+            # Lambda treats an unknown or empty identifier as a failure of the whole batch.
+            log.error("%s reported unknown batch item failures %s", self.function.logical_id, identifiers)
+            return batch
+        return {identifier for identifier in identifiers if identifier is not None}
+
+
+@dataclass
+class Schedule:
+    """EventBridge Scheduler's target: invokes with the schedule's input every `period_s` until `stop`.
+
+    moto runs no schedules, so the period stands in for the ScheduleExpression.
+    """
+
+    function: LocalFunction
+    event: dict[str, Any]
+    period_s: float
+    stop: threading.Event
+
+    def run(self) -> None:
+        while not self.stop.wait(self.period_s):
+            try:
+                self.function.invoke(dict(self.event))
+            except Exception:
+                # The next tick is the retry, as with the template's MaximumRetryAttempts: 0.
+                log.warning("%s: scheduled invoke failed", self.function.logical_id, exc_info=True)

@@ -1,0 +1,201 @@
+"""Where moto differs from AWS in ways the local stack's concurrent handlers notice: owns patching moto.
+
+`apply()` patches moto's backends in this process (idempotent); the local stack and the in-process benchmarks
+run on the same patched moto. Each fix says what moto does and what AWS does instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+import inspect
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
+from moto.sqs.models import Queue, SQSBackend
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+def apply() -> None:
+    """Patches moto where it differs from AWS in ways the stack's concurrent handlers notice."""
+    _keep_fifo_order_on_redelivery()
+    _serialize_dynamodb()
+    _query_one_partition()
+
+
+def _keep_fifo_order_on_redelivery() -> None:
+    """Makes moto hand out a FIFO group's messages in order when several become visible again.
+
+    moto counts a group as in flight while any of its received messages has not been received again, even
+    when their visibility timeouts have ended, and decides that once per long poll while releasing messages
+    one by one: of a group's messages that became visible again, a later one could be delivered first. SQS
+    holds a group only while one of its messages is invisible, so: that rule, decided afresh on every pass.
+    """
+    if getattr(SQSBackend.receive_message, "keeps_fifo_order", False):
+        return
+    original = SQSBackend.receive_message
+
+    def pending_message_groups(queue: Queue) -> set[str]:
+        return {m.group_id for m in queue.pending_messages if m.group_id is not None and not m.visible}
+
+    def receive_message(
+        backend: SQSBackend, queue_name: str, count: int, wait_seconds: int, *args: Any, **kwargs: Any
+    ) -> Any:
+        if not backend.get_queue(queue_name).fifo_queue:
+            return original(backend, queue_name, count, wait_seconds, *args, **kwargs)
+        deadline = time.monotonic() + (wait_seconds or 0)
+        while True:
+            received = original(backend, queue_name, count, 0, *args, **kwargs)
+            if received or time.monotonic() >= deadline:
+                return received
+            time.sleep(0.05)
+
+    receive_message.keeps_fifo_order = True  # type: ignore[attr-defined]
+    Queue.pending_message_groups = property(pending_message_groups)  # type: ignore[assignment,method-assign]
+    SQSBackend.receive_message = receive_message  # type: ignore[assignment,method-assign]
+
+
+_DYNAMODB_ITEM_OPERATIONS = (
+    "get_item",
+    "put_item",
+    "update_item",
+    "delete_item",
+    "query",
+    "scan",
+    "batch_get_item",
+    "batch_write_item",
+    "transact_get_items",
+    "transact_write_items",
+)
+
+
+class _TransactionBackups:
+    """Stands in for the `copy` module inside moto's DynamoDB backend: transactions back up only their items.
+
+    moto deep-copies the whole table once per item of a TransactWriteItems to roll back on failure, so every
+    state change cost copies of everything stored, growing with each alert: the stack slowed down as it ran.
+    Here a transaction snapshots the items it names, hands moto the live table as its "backup" (moto's
+    rollback then puts back the same object) and restores the snapshots itself when the transaction fails.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        if getattr(self._local, "active", False) and isinstance(value, Table):
+            return value
+        return copy.deepcopy(value, memo)
+
+    @contextlib.contextmanager
+    def transaction(self, backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Iterator[None]:
+        snapshots = [self._snapshot(backend, item) for item in transact_items]
+        self._local.active = True
+        try:
+            yield
+        except BaseException:
+            for snapshot in reversed(snapshots):
+                if snapshot is not None:
+                    self._restore(*snapshot)
+            raise
+        finally:
+            self._local.active = False
+
+    @staticmethod
+    def _snapshot(backend: DynamoDBBackend, transact_item: dict[str, Any]) -> tuple[Any, ...] | None:
+        operation = next(iter(transact_item.values()))
+        table = backend.tables.get(operation.get("TableName", ""))
+        key = operation.get("Key") or operation.get("Item")
+        if table is None or not key or table.hash_key_attr not in key:
+            return None
+        hash_value = DynamoType(key[table.hash_key_attr])
+        range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+        existing = table.get_item(hash_value, range_value)
+        return table, hash_value, range_value, copy.deepcopy(existing)
+
+    @staticmethod
+    def _restore(table: Table, hash_value: Any, range_value: Any, item: Any) -> None:
+        if range_value is None:
+            if item is None:
+                table.items.pop(hash_value, None)
+            else:
+                table.items[hash_value] = item
+        elif item is None:
+            table.items[hash_value].pop(range_value, None)
+        else:
+            table.items[hash_value][range_value] = item
+
+
+def _serialize_dynamodb() -> None:
+    """Makes moto's DynamoDB take one item operation at a time, as its threaded server does not.
+
+    moto backs up a whole table (deepcopy) before each transaction while other request threads write to it,
+    which fails with "dictionary changed size during iteration" under the stack's concurrent handlers.
+    """
+    if isinstance(getattr(dynamodb_models, "copy", None), _TransactionBackups):
+        return
+    backups = _TransactionBackups()
+    setattr(dynamodb_models, "copy", backups)  # noqa: B010  # the backend module's own `copy` name
+    lock = threading.RLock()
+    for name in _DYNAMODB_ITEM_OPERATIONS:
+        original = getattr(DynamoDBBackend, name)
+        transactional = name == "transact_write_items"
+
+        def serialized(
+            backend: DynamoDBBackend,
+            *args: Any,
+            _original: Any = original,
+            _transactional: bool = transactional,
+            **kwargs: Any,
+        ) -> Any:
+            with lock:
+                if not _transactional:
+                    return _original(backend, *args, **kwargs)
+                with backups.transaction(backend, kwargs.get("transact_items") or args[0]):
+                    return _original(backend, *args, **kwargs)
+
+        setattr(DynamoDBBackend, name, functools.wraps(original)(serialized))
+
+
+def _query_one_partition() -> None:
+    """Makes moto answer a table Query from the one partition it names, as DynamoDB does.
+
+    moto lists and sorts every item of the table for each Query, so as alerts, decision records and
+    delivery attempts piled up, every config load and delivery-log read got slower: a long local run
+    (the latency benchmark, the chaos run) slowed down the longer it ran.
+    """
+    if getattr(Table.query, "_one_partition", False):
+        return
+    original_query, original_all_items = Table.query, Table.all_items
+    signature = inspect.signature(original_query)
+    asked = threading.local()
+
+    def all_items(table: Table) -> list[Any]:
+        partition = getattr(asked, "partition", None)
+        if partition is None or partition[0] is not table:
+            return original_all_items(table)
+        hash_set = table.items.get(partition[1], {})
+        return list(hash_set.values()) if table.range_key_attr else ([hash_set] if hash_set else [])
+
+    def query(table: Table, *args: Any, **kwargs: Any) -> Any:
+        arguments = signature.bind(table, *args, **kwargs).arguments
+        if arguments.get("index_name") is None and arguments.get("hash_key") is not None:
+            asked.partition = (table, arguments["hash_key"])
+        try:
+            return original_query(table, *args, **kwargs)
+        finally:
+            asked.partition = None
+
+    query._one_partition = True  # type: ignore[attr-defined]
+    setattr(Table, "all_items", all_items)  # noqa: B010
+    setattr(Table, "query", query)  # noqa: B010
