@@ -1,6 +1,7 @@
 """A client of a running local stack, as a user drives it: the config API over HTTP, check results
 with boto3 `put_events`, and the StatusHub simulator's own API. The demo, the end-to-end tests and
-the chaos run share it.
+the chaos run share it. `statushub_setup` takes any caller of the config API, so the handler-level tests
+and the benchmarks (through `tests.support`) make their StatusHub set-up with it too.
 """
 
 from __future__ import annotations
