@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -13,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, current_app, g, jsonify, request
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from local.statushub import HubState
 
 Clock = Callable[[], datetime]
