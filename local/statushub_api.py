@@ -78,7 +78,8 @@ class HubIncident:
     @property
     def latest(self) -> IncidentUpdate:
         published = [u for u in self.updates if u.state == "published"] or self.updates
-        return max(published, key=lambda u: u.start_time)
+        # Latest by start_time; on a tie the one posted last (max keeps the first it meets, hence reversed).
+        return max(reversed(published), key=lambda u: u.start_time)
 
     @property
     def is_open(self) -> bool:

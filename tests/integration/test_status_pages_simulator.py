@@ -209,6 +209,18 @@ def test_v3_incident_lifecycle_keeps_one_id_and_drives_the_service_status(
     assert v3(client, hub, "POST", "/incidents/999/incident_updates", json=resolved).status_code == 404
 
 
+def test_v3_an_update_with_the_same_start_time_is_still_the_latest(client: FlaskClient) -> None:
+    hub, service_id = create_hub(client)
+    incident_id = body_of(v3(client, hub, "POST", "/incidents", json=incident_body(service_id)))["id"]
+    up = [{"service_id": service_id, "status": "up"}]
+
+    ok = incident_body(service_id, incident_type="monitoring", service_statuses=up)
+    v3(client, hub, "POST", f"/incidents/{incident_id}/incident_updates", json=ok)
+
+    view = service_view(client, hub, service_id)
+    assert (view["status"], view["incidents"][0]["state"]) == ("up", "monitoring")
+
+
 def test_v3_answers_429_with_retry_after_past_five_writes_a_second(
     client: FlaskClient, clock: FakeClock
 ) -> None:
