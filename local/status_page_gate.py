@@ -1,0 +1,114 @@
+"""Front door of the simulated status-page APIs: their clock, time format, rate limits, and the request log
+and injected faults they share with the StatusHub simulator (`local.statushub`) when mounted on its app."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from flask import Response, current_app, g, jsonify, request
+
+if TYPE_CHECKING:
+    from local.statushub import HubState
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_time(value: Any, *, utc_only: bool) -> datetime | None:
+    """An aware datetime from an ISO 8601 string with a zone (UTC only when `utc_only`), else None."""
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    offset = moment.utcoffset()
+    if offset is None or (utc_only and offset.total_seconds() != 0):
+        return None
+    return moment
+
+
+def is_int(value: Any) -> bool:
+    # JSON true/false parse to bool, an int subclass; neither vendor accepts them as ids.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(payload)
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+@dataclass
+class RateLimit:
+    """At most `limit` admitted requests per sliding `window_s` seconds per key (an API key)."""
+
+    limit: int
+    window_s: float
+    hits: dict[str, deque[float]] = field(default_factory=dict)
+
+    def admit(self, key: str, now: datetime) -> int | None:
+        """Count one request and return None, or refuse it and return the whole seconds to wait."""
+        at = now.timestamp()
+        hits = self.hits.setdefault(key, deque())
+        while hits and hits[0] <= at - self.window_s:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return max(1, math.ceil(hits[0] + self.window_s - at))
+        hits.append(at)
+        return None
+
+
+def too_many_requests(retry_after: int, message: str) -> Response:
+    return json_response({"error": message}, 429, {"Retry-After": str(retry_after)})
+
+
+def open_request(owner_id: str | None) -> Response | None:
+    """Log the request in the StatusHub simulator's request log, if it shares the app, and apply the next
+    injected fault for `owner_id` (a hub or page id; faults without a service_id match any)."""
+    hub: HubState | None = current_app.extensions.get("statushub")
+    if hub is None:
+        return None
+    with hub.lock:
+        entry: dict[str, Any] = {
+            "service_id": owner_id,
+            "method": request.method,
+            "path": request.path,
+            "query": request.args.to_dict(),
+            "headers": dict(request.headers),
+            "json": request.get_json(force=True, silent=True),
+            "time": iso(system_clock()),
+            "status": None,
+        }
+        hub.requests.append(entry)
+        fault = hub.take_fault(owner_id) if owner_id else None
+    g.status_page_log_entry = entry
+    if fault and fault.delay_s:
+        time.sleep(fault.delay_s)
+    if fault and fault.status is not None:
+        return json_response({"error": "injected fault"}, fault.status, fault.headers)
+    return None
+
+
+def close_request(response: Response) -> Response:
+    """Record what the simulator answered in the request's log entry."""
+    entry: dict[str, Any] | None = g.pop("status_page_log_entry", None)
+    hub: HubState | None = current_app.extensions.get("statushub")
+    if entry is not None and hub is not None:
+        with hub.lock:
+            entry["status"] = response.status_code
+    return response
