@@ -9,9 +9,21 @@ from typing import Any
 
 import pytest
 
-from alerting.integrations import email, opsgenie, pagerduty, servicenow, slack, sms, splunk_on_call, teams
+from alerting.delivery.senders import SENDERS
+from alerting.integrations import (
+    email,
+    opsgenie,
+    pagerduty,
+    servicenow,
+    slack,
+    sms,
+    spec_for,
+    splunk_on_call,
+    teams,
+)
 from alerting.integrations.uptrends_integration import uptrends_integration_body
 from alerting.models.alert import Alert, AlertType
+from alerting.models.config import IntegrationType
 from alerting.templating import Account, alert_variables, parse, render, sample_alert
 from tests import vendor_schemas as schemas
 
@@ -102,3 +114,10 @@ def test_uptrends_body_holds_every_variable_nested_by_prefix() -> None:
         f"{prefix}.{name}": value for prefix, fields in body.items() for name, value in fields.items()
     }
     assert flattened == values
+
+
+@pytest.mark.parametrize("kind", list(IntegrationType))
+def test_every_type_has_a_spec_and_one_way_to_send(kind: IntegrationType) -> None:
+    spec = spec_for(kind)
+    assert spec.type is kind
+    assert (spec.render is not None) != (kind in SENDERS)

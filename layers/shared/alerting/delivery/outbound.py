@@ -2,7 +2,8 @@
 
 An attempt builds an `Outbound` from the job and the integration's config (read once), then either
 sends the one request the type's module renders, or lets the type's sender (several requests, SES,
-SNS) use `send` and `record`. `webhook-id` and `webhook-timestamp` are set here and nowhere else.
+SNS) use `send` and `record`. `webhook-id` and `webhook-timestamp` are stamped on every request here
+(through `signing.signature_headers`) and nowhere else.
 """
 
 from __future__ import annotations

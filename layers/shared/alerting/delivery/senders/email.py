@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from alerting.delivery.aws_calls import traced_call
 from alerting.delivery.outbound import Outbound
+from alerting.delivery.senders.aws_calls import traced_call
 from alerting.errors import NothingToSendError
 from alerting.integrations.email import email_message
 from alerting.models.delivery import HttpExchange

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from alerting.delivery.aws_calls import traced_call
 from alerting.delivery.outbound import Outbound
+from alerting.delivery.senders.aws_calls import traced_call
 from alerting.delivery.transport import Verdict
 from alerting.errors import NothingToSendError
 from alerting.integrations.sms import sms_text
