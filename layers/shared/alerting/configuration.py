@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
 
-from alerting import integrations, masking
+from alerting import masking
 from alerting.delivery.signing import SECRET_PREFIX
 from alerting.delivery.transport import AddressPolicy
 from alerting.errors import ForbiddenAddressError, InvalidInputError, NotFoundError
+from alerting.integrations import DELETED_INTEGRATION_TYPE, check_attachment, check_integration, spec_for
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
@@ -103,7 +104,7 @@ class Configuration:
         integration = Integration.model_validate(
             {**given.model_dump(), "integration_guid": given.integration_guid or self.new_guid()}
         )
-        integrations.check_integration(integration, self.clock(), self.account)
+        check_integration(integration, self.clock(), self.account)
         self._check_integration(integration)
         self.integrations.create(integration)
         return self.integration_view(integration.integration_guid)
@@ -134,7 +135,7 @@ class Configuration:
                 "signing_secrets": _keep_masked_secrets(integration.signing_secrets, current.signing_secrets),
             }
         )
-        integrations.check_integration(integration, self.clock(), self.account)
+        check_integration(integration, self.clock(), self.account)
         self._check_integration(integration)
         self.integrations.replace(integration)
 
@@ -157,7 +158,7 @@ class Configuration:
 
     def add_service(self, guid: UUID, given: ServiceInput) -> IntegrationService:
         integration = self.integrations.get(guid)
-        if not integrations.spec_for(integration.type).services:
+        if not spec_for(integration.type).services:
             raise InvalidInputError("Type", "services exist only on integrations of Type Statushub")
         service = IntegrationService.model_validate(
             {
@@ -260,7 +261,7 @@ class Configuration:
             name, kind = integration.name, integration.type
         except NotFoundError:
             # The integration was deleted after it was attached; the level skips it when alerting.
-            name, kind, services = "(deleted integration)", integrations.DELETED_INTEGRATION_TYPE, []
+            name, kind, services = "(deleted integration)", DELETED_INTEGRATION_TYPE, []
         return LevelIntegrationView.model_validate(
             {
                 **attached.model_dump(),
@@ -278,7 +279,7 @@ class Configuration:
             integration = self.integrations.get(attached.integration_guid)
         except NotFoundError:
             return attached
-        if not integrations.spec_for(integration.type).steps:
+        if not spec_for(integration.type).steps:
             return attached
         switches = {
             "send_ok_alerts": integration.step_for("Ok") is not None,
@@ -292,7 +293,7 @@ class Configuration:
             integration = self.integrations.get(attached.integration_guid)
         except NotFoundError as exc:
             raise InvalidInputError("IntegrationGuid", "no integration has this guid") from exc
-        integrations.check_attachment(integration, attached)
+        check_attachment(integration, attached)
         links = attached.status_hub_service_list
         known = {s.integration_service_guid for s in self.integrations.services(attached.integration_guid)}
         for index, link in enumerate(links):

@@ -29,7 +29,13 @@ from alerting.integrations.spec import IntegrationSpec
 from alerting.models.config import Integration, IntegrationType, LevelIntegration
 from alerting.templating import Account
 
-__all__ = ["IntegrationSpec", "check_attachment", "check_integration", "spec_for"]
+__all__ = [
+    "DELETED_INTEGRATION_TYPE",
+    "IntegrationSpec",
+    "check_attachment",
+    "check_integration",
+    "spec_for",
+]
 
 _SPECS: dict[IntegrationType, IntegrationSpec] = {
     module.SPEC.type: module.SPEC
