@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from alert_evaluator import app as evaluator_app
-from alerting.delivery import addresses
+from alerting.delivery import transport
 from config_api import app as api_app
 from tests.conftest import LambdaContext, Stack
 from tests.factories import MONITOR_GUID
@@ -35,7 +35,7 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
             raise httpx.ConnectError(f"cannot resolve {host}")
         return table[host]
 
-    monkeypatch.setattr(addresses, "system_resolver", resolve)
+    monkeypatch.setattr(transport, "system_resolver", resolve)
     return table
 
 

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from alerting.delivery.addresses import AddressPolicy, PinnedTransport
+from alerting.delivery.transport import AddressPolicy, PinnedTransport
 from alerting.storage.alert_definitions import AlertDefinitions
 from tests.conftest import REGION, LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, evaluate

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from alerting.delivery.addresses import AddressPolicy, PinnedTransport
+from alerting.delivery.transport import AddressPolicy, PinnedTransport
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, evaluate
 from webhook_delivery import app as delivery_app

@@ -7,16 +7,10 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from alerting.delivery.attempts import next_delay
-from alerting.delivery.http import (
-    OutgoingRequest,
-    Verdict,
-    classify,
-    mask_headers,
-    mask_url,
-    retry_after_seconds,
-    send,
-)
+from alerting.delivery.attempt import next_delay
+from alerting.delivery.transport import Verdict, classify, retry_after_seconds, send
+from alerting.integrations.spec import OutgoingRequest
+from alerting.masking import mask_headers, mask_url
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 SCHEDULE = (0.0, 5.0, 300.0, 1800.0)

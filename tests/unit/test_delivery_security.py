@@ -10,10 +10,11 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from alerting.delivery.addresses import AddressPolicy, PinnedTransport, refusal
-from alerting.delivery.secrets import SecretResolver, keep_masked, mask_value
+from alerting.delivery.secrets import SecretResolver
 from alerting.delivery.signing import signature_headers
+from alerting.delivery.transport import AddressPolicy, PinnedTransport, refusal
 from alerting.errors import ForbiddenAddressError
+from alerting.masking import keep_masked, mask_value
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

@@ -14,15 +14,14 @@ from alerting.evaluation import (
     DefinitionConfig,
     MonitorConfig,
     Verdict,
-    delivery_plan,
     evaluate_check,
     evaluate_tick,
-    explained,
     next_due,
 )
 from alerting.models.alert import Alert, DecisionOutcome, MonitorState
 from alerting.models.check import ErrorLevel
 from alerting.models.config import AlertDefinition, EscalationMode, IntegrationType, MaintenancePeriod
+from alerting.routing import delivery_plan, explained
 from tests import factories as f
 
 C, U, OK = ErrorLevel.CONFIRMED, ErrorLevel.UNCONFIRMED, ErrorLevel.NO_ERROR

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from alerting.evaluation import Verdict, evaluate_check, plan_deliveries
+from alerting.evaluation import Verdict, evaluate_check
 from alerting.models.alert import (
     RESPONSE_BODY_MAX_BYTES,
     RESPONSE_HEADERS_MAX_BYTES,
@@ -16,6 +16,7 @@ from alerting.models.alert import (
 )
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import EscalationMode
+from alerting.routing import plan_deliveries
 from tests import factories as f
 from tests.conftest import load_event
 

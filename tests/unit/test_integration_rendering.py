@@ -9,8 +9,21 @@ from typing import Any
 
 import pytest
 
-from alerting import rendering
+from alerting.delivery.senders import SENDERS
+from alerting.integrations import (
+    email,
+    opsgenie,
+    pagerduty,
+    servicenow,
+    slack,
+    sms,
+    spec_for,
+    splunk_on_call,
+    teams,
+)
+from alerting.integrations.uptrends_integration import uptrends_integration_body
 from alerting.models.alert import Alert, AlertType
+from alerting.models.config import IntegrationType
 from alerting.templating import Account, alert_variables, parse, render, sample_alert
 from tests import vendor_schemas as schemas
 
@@ -18,12 +31,12 @@ NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
 KEY = "R0UT1NGKEY0123456789abcdef012345"
 
 RENDERERS: list[tuple[str, Callable[[Alert, dict[str, str]], Any], Callable[[Any], list[str]]]] = [
-    ("slack", rendering.slack_message, schemas.slack_problems),
-    ("teams", rendering.teams_message, schemas.teams_problems),
-    ("pagerduty", lambda a, v: rendering.pagerduty_event(a, v, KEY), schemas.pagerduty_problems),
-    ("splunk", rendering.splunk_on_call_alert, schemas.splunk_on_call_problems),
-    ("servicenow", rendering.servicenow_incident, schemas.servicenow_incident_problems),
-    ("opsgenie", rendering.opsgenie_alert, schemas.opsgenie_create_problems),
+    ("slack", slack.slack_message, schemas.slack_problems),
+    ("teams", teams.teams_message, schemas.teams_problems),
+    ("pagerduty", lambda a, v: pagerduty.pagerduty_event(a, v, KEY), schemas.pagerduty_problems),
+    ("splunk", splunk_on_call.splunk_on_call_alert, schemas.splunk_on_call_problems),
+    ("servicenow", servicenow.servicenow_incident, schemas.servicenow_incident_problems),
+    ("opsgenie", opsgenie.opsgenie_alert, schemas.opsgenie_create_problems),
 ]
 
 
@@ -49,17 +62,17 @@ def test_alert_types_map_to_vendor_actions(
 ) -> None:
     alert = sample_alert(alert_type, NOW)
     values = alert_variables(alert, Account())
-    event = rendering.pagerduty_event(alert, values, KEY)
+    event = pagerduty.pagerduty_event(alert, values, KEY)
     assert (event["event_action"], event["dedup_key"]) == (action, alert.incident_key)
-    assert rendering.slack_message(alert, values)["attachments"][0]["color"] == slack_colour
-    assert rendering.splunk_on_call_alert(alert, values)["message_type"] == splunk
-    assert rendering.splunk_on_call_alert(alert, values)["entity_id"] == alert.incident_key
+    assert slack.slack_message(alert, values)["attachments"][0]["color"] == slack_colour
+    assert splunk_on_call.splunk_on_call_alert(alert, values)["message_type"] == splunk
+    assert splunk_on_call.splunk_on_call_alert(alert, values)["entity_id"] == alert.incident_key
 
 
 def test_teams_card_links_the_dashboard_and_the_monitor() -> None:
     alert = sample_alert(AlertType.ERROR, NOW)
     values = alert_variables(alert, Account())
-    card = rendering.teams_message(alert, values)["attachments"][0]["content"]
+    card = teams.teams_message(alert, values)["attachments"][0]["content"]
     assert [(a["title"], a["url"]) for a in card["actions"]] == [
         ("Dashboard", values["monitor.dashboardUrl"]),
         ("Monitor", values["monitor.editUrl"]),
@@ -67,8 +80,8 @@ def test_teams_card_links_the_dashboard_and_the_monitor() -> None:
 
 
 def test_servicenow_resolves_on_ok_and_notes_a_reminder() -> None:
-    assert rendering.servicenow_update(sample_alert(AlertType.OK, NOW))["state"] == "6"
-    assert "work_notes" in rendering.servicenow_update(sample_alert(AlertType.REMINDER, NOW))
+    assert servicenow.servicenow_update(sample_alert(AlertType.OK, NOW))["state"] == "6"
+    assert "work_notes" in servicenow.servicenow_update(sample_alert(AlertType.REMINDER, NOW))
 
 
 @pytest.mark.parametrize(
@@ -81,7 +94,7 @@ def test_servicenow_resolves_on_ok_and_notes_a_reminder() -> None:
 )
 def test_email_subject_per_type_and_escaped_html(alert_type: AlertType, subject: str) -> None:
     alert = sample_alert(alert_type, NOW)
-    message = rendering.email_message(alert, alert_variables(alert, Account()))
+    message = email.email_message(alert, alert_variables(alert, Account()))
     assert message.subject == subject
     assert ("<tags>" not in message.html and "&lt;sample&gt;" in message.html) or alert_type is AlertType.OK
     assert "This is a test message." in message.text
@@ -89,15 +102,22 @@ def test_email_subject_per_type_and_escaped_html(alert_type: AlertType, subject:
 
 def test_sms_fits_one_segment() -> None:
     alert = sample_alert(AlertType.ERROR, NOW).model_copy(update={"error_description": "x" * 500})
-    text = rendering.sms_text(alert, alert_variables(alert, Account()))
+    text = sms.sms_text(alert, alert_variables(alert, Account()))
     assert len(text) == 160 and text.startswith("ALERT Sample monitor: ")
 
 
 def test_uptrends_body_holds_every_variable_nested_by_prefix() -> None:
     alert = sample_alert(AlertType.ERROR, NOW)
     values = alert_variables(alert, Account())
-    body = json.loads(render(parse(rendering.uptrends_integration_body()), values, json_body=True))
+    body = json.loads(render(parse(uptrends_integration_body()), values, json_body=True))
     flattened = {
         f"{prefix}.{name}": value for prefix, fields in body.items() for name, value in fields.items()
     }
     assert flattened == values
+
+
+@pytest.mark.parametrize("kind", list(IntegrationType))
+def test_every_type_has_a_spec_and_one_way_to_send(kind: IntegrationType) -> None:
+    spec = spec_for(kind)
+    assert spec.type is kind
+    assert (spec.render is not None) != (kind in SENDERS)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from alerting.evaluation import evaluate_check
+from alerting.integrations.statushub import statushub_payload
+from alerting.integrations.wording import downtime
 from alerting.models.alert import Alert, MonitorState
 from alerting.models.check import ErrorLevel
-from alerting.rendering import downtime, statushub_payload
 from tests import factories as f
 
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 import boto3
 
 from alerting.configuration import Configuration
-from alerting.delivery.addresses import AddressPolicy
-from alerting.delivery.integration_test import IntegrationTester
 from alerting.delivery.queue import DeliveryQueue
 from alerting.delivery.replay import Replay
+from alerting.delivery.test_send import IntegrationTester
+from alerting.delivery.transport import AddressPolicy
 from alerting.delivery.wiring import account, build_channels, delivery_client
 from alerting.monitor_alerting import MonitorAlerting
 from alerting.settings import Settings

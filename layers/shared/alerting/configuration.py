@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
 
-from alerting import integration_rules
-from alerting.delivery import secrets as secret_values
-from alerting.delivery.addresses import AddressPolicy
-from alerting.delivery.http import MASK, mask_url
+from alerting import masking
 from alerting.delivery.signing import SECRET_PREFIX
+from alerting.delivery.transport import AddressPolicy
 from alerting.errors import ForbiddenAddressError, InvalidInputError, NotFoundError
+from alerting.integrations import DELETED_INTEGRATION_TYPE, check_attachment, check_integration, spec_for
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
@@ -42,7 +41,6 @@ from alerting.models.config import (
     EscalationLevel,
     Integration,
     IntegrationService,
-    IntegrationType,
     LevelIntegration,
     Monitor,
     Operator,
@@ -106,7 +104,7 @@ class Configuration:
         integration = Integration.model_validate(
             {**given.model_dump(), "integration_guid": given.integration_guid or self.new_guid()}
         )
-        integration_rules.check_integration(integration, self.clock(), self.account)
+        check_integration(integration, self.clock(), self.account)
         self._check_integration(integration)
         self.integrations.create(integration)
         return self.integration_view(integration.integration_guid)
@@ -117,7 +115,7 @@ class Configuration:
         return IntegrationView.model_validate(
             {
                 **integration.model_dump(),
-                "variables": secret_values.mask_variables(integration.variables),
+                "variables": masking.mask_variables(integration.variables),
                 "signing_secrets": [_masked_secret(secret) for secret in integration.signing_secrets],
                 "integration_services": [s.integration_service_guid for s in services],
             }
@@ -133,11 +131,11 @@ class Configuration:
         # Values read back masked from a GET and written again keep what is stored.
         integration = integration.model_copy(
             update={
-                "variables": secret_values.keep_masked(integration.variables, current.variables),
+                "variables": masking.keep_masked(integration.variables, current.variables),
                 "signing_secrets": _keep_masked_secrets(integration.signing_secrets, current.signing_secrets),
             }
         )
-        integration_rules.check_integration(integration, self.clock(), self.account)
+        check_integration(integration, self.clock(), self.account)
         self._check_integration(integration)
         self.integrations.replace(integration)
 
@@ -160,7 +158,7 @@ class Configuration:
 
     def add_service(self, guid: UUID, given: ServiceInput) -> IntegrationService:
         integration = self.integrations.get(guid)
-        if integration.type is not IntegrationType.STATUSHUB:
+        if not spec_for(integration.type).services:
             raise InvalidInputError("Type", "services exist only on integrations of Type Statushub")
         service = IntegrationService.model_validate(
             {
@@ -177,7 +175,7 @@ class Configuration:
         service = IntegrationService.model_validate(
             {**given.model_dump(), "integration_service_guid": service_guid}
         )
-        if MASK in str(service.url):  # the masked URL a GET showed: the stored token stays
+        if masking.is_masked(str(service.url)):  # the masked URL a GET showed: the stored token stays
             service = service.model_copy(update={"url": self.integrations.service(guid, service_guid).url})
         self._check_url("Url", str(service.url))
         self.integrations.replace_service(guid, service)
@@ -241,7 +239,7 @@ class Configuration:
     ) -> None:
         current = self.definitions.level_integration(guid, level_id, integration_guid)
         attached = patched(current, patch, "integration_guid")
-        kept = secret_values.keep_masked(attached.variable_values, current.variable_values)
+        kept = masking.keep_masked(attached.variable_values, current.variable_values)
         attached = attached.model_copy(update={"variable_values": kept})
         self._check_attachment(attached)
         self.definitions.replace_level_integration(guid, level_id, attached)
@@ -263,13 +261,13 @@ class Configuration:
             name, kind = integration.name, integration.type
         except NotFoundError:
             # The integration was deleted after it was attached; the level skips it when alerting.
-            name, kind, services = "(deleted integration)", IntegrationType.WEBHOOK, []
+            name, kind, services = "(deleted integration)", DELETED_INTEGRATION_TYPE, []
         return LevelIntegrationView.model_validate(
             {
                 **attached.model_dump(),
                 "name": name,
                 "type": kind,
-                "variable_values": secret_values.mask_variables(attached.variable_values),
+                "variable_values": masking.mask_variables(attached.variable_values),
                 "extra_email_addresses": ",".join(attached.extra_email_addresses),
                 "integration_services": services,
             }
@@ -281,7 +279,7 @@ class Configuration:
             integration = self.integrations.get(attached.integration_guid)
         except NotFoundError:
             return attached
-        if integration.type is not IntegrationType.WEBHOOK:
+        if not spec_for(integration.type).steps:
             return attached
         switches = {
             "send_ok_alerts": integration.step_for("Ok") is not None,
@@ -295,12 +293,8 @@ class Configuration:
             integration = self.integrations.get(attached.integration_guid)
         except NotFoundError as exc:
             raise InvalidInputError("IntegrationGuid", "no integration has this guid") from exc
-        integration_rules.check_attachment(integration, attached)
+        check_attachment(integration, attached)
         links = attached.status_hub_service_list
-        if links and integration.type is not IntegrationType.STATUSHUB:
-            raise InvalidInputError(
-                "StatusHubServiceList", "NotAvailable: the integration is not of Type Statushub"
-            )
         known = {s.integration_service_guid for s in self.integrations.services(attached.integration_guid)}
         for index, link in enumerate(links):
             if link.integration_service_guid not in known:
@@ -347,22 +341,24 @@ class Configuration:
 
 def masked_service(service: IntegrationService) -> IntegrationService:
     """A StatusHub service as the API shows it: the hook URL's token is a secret."""
-    return IntegrationService.model_validate({**service.model_dump(), "url": mask_url(str(service.url))})
+    return IntegrationService.model_validate(
+        {**service.model_dump(), "url": masking.mask_url(str(service.url))}
+    )
 
 
 def _masked_secret(secret: str) -> str:
-    return secret if secret_values.is_reference(secret) else f"{SECRET_PREFIX}{MASK}"
+    return secret if masking.is_reference(secret) else f"{SECRET_PREFIX}{masking.MASK}"
 
 
 def _keep_masked_secrets(given: list[str], stored: list[str]) -> list[str]:
     return [
-        stored[index] if MASK in secret and index < len(stored) else secret
+        stored[index] if masking.is_masked(secret) and index < len(stored) else secret
         for index, secret in enumerate(given)
     ]
 
 
 def _check_signing_secret(field_name: str, secret: str) -> None:
-    if secret_values.is_reference(secret):
+    if masking.is_reference(secret):
         return
     if not secret.startswith(SECRET_PREFIX):
         raise InvalidInputError(field_name, f"a signing secret starts with {SECRET_PREFIX} or is a reference")

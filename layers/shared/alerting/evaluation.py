@@ -32,14 +32,11 @@ from alerting.models.config import (
     AlertDefinition,
     EscalationLevel,
     EscalationMode,
-    Integration,
-    IntegrationType,
     LevelIntegration,
     MaintenancePeriod,
     MaintenanceType,
     Monitor,
 )
-from alerting.models.delivery import DeliveryJob
 from alerting.suppression import SuppressionContext, active_maintenance, suppression_reason
 
 # Fixed namespace: AlertGuids are uuid5 of the incident and alert kind, so re-evaluating a check
@@ -473,102 +470,3 @@ def bounded_headers(headers: Mapping[str, str]) -> dict[str, str]:
             break
         kept[name] = value
     return kept
-
-
-@dataclass(frozen=True)
-class DeliveryPlan:
-    jobs: list[DeliveryJob]
-    # Per alert: the integrations that will not get it, each with why.
-    not_delivered: dict[UUID, list[str]]
-
-
-def delivery_plan(
-    alerts: Sequence[Alert], config: MonitorConfig, integrations: Mapping[UUID, Integration]
-) -> DeliveryPlan:
-    """One job per (alert, integration, target) that should receive the alert, and why the others don't."""
-    jobs: list[DeliveryJob] = []
-    skipped: dict[UUID, list[str]] = {}
-    for alert in alerts:
-        if alert.suppressed_reason is not None:
-            continue
-        definition = config.definition(alert.alert_definition_guid)
-        if definition is None:
-            continue
-        attached_all = definition.level_integrations.get(alert.escalation_level_id, ())
-        if not attached_all:
-            skipped.setdefault(alert.alert_guid, []).append("no integration is attached to this level")
-        for attached in attached_all:
-            integration = integrations.get(attached.integration_guid)
-            reason = _not_sent_reason(attached, integration, alert.alert_type)
-            targets = _targets(attached, integration, alert) if integration is not None and not reason else []
-            if not reason and not targets:
-                reason = "no StatusHub service of this level is linked to the monitor"
-            if reason:
-                name = integration.name if integration is not None else str(attached.integration_guid)
-                skipped.setdefault(alert.alert_guid, []).append(f"{name}: {reason}")
-                continue
-            assert integration is not None
-            jobs.extend(
-                DeliveryJob(
-                    alert=alert,
-                    integration_guid=integration.integration_guid,
-                    integration_type=integration.type,
-                    target=target,
-                )
-                for target in targets
-            )
-    return DeliveryPlan(jobs, skipped)
-
-
-def plan_deliveries(
-    alerts: Sequence[Alert], config: MonitorConfig, integrations: Mapping[UUID, Integration]
-) -> list[DeliveryJob]:
-    """One job per (alert, integration, target) that should receive the alert."""
-    return delivery_plan(alerts, config, integrations).jobs
-
-
-def _not_sent_reason(
-    attached: LevelIntegration, integration: Integration | None, alert_type: AlertType
-) -> str | None:
-    if integration is None:
-        return "the integration was deleted"
-    reminder = alert_type is AlertType.REMINDER
-    rules = (
-        (not integration.is_active, "the integration is inactive"),
-        (not attached.is_active, "the integration is inactive on this level"),
-        (alert_type is AlertType.OK and not attached.send_ok_alerts, "SendOkAlerts is off on this level"),
-        # A status page holds its state until the Ok: reminders would only add noise.
-        (reminder and integration.type is IntegrationType.STATUSHUB, "StatusHub never receives reminders"),
-        (reminder and not attached.send_reminder_alerts, "SendReminderAlerts is off on this level"),
-    )
-    return next((reason for applies, reason in rules if applies), None)
-
-
-def _targets(attached: LevelIntegration, integration: Integration, alert: Alert) -> list[str]:
-    if integration.type is IntegrationType.STATUSHUB:
-        linked = (
-            str(link.integration_service_guid)
-            for link in attached.status_hub_service_list
-            if link.monitor_guid == alert.monitor_guid
-        )
-        return list(dict.fromkeys(linked))
-    return ["default"]
-
-
-def explained(decision: Decision, plan: DeliveryPlan) -> Decision:
-    """The decision with, per alert, how many deliveries were queued and who does not get it."""
-    counts: dict[UUID, int] = {}
-    for job in plan.jobs:
-        counts[job.alert.alert_guid] = counts.get(job.alert.alert_guid, 0) + 1
-    levels = [
-        level.model_copy(
-            update={
-                "deliveries": counts.get(level.alert_guid, 0),
-                "not_delivered_to": plan.not_delivered.get(level.alert_guid, []),
-            }
-        )
-        if level.alert_guid is not None
-        else level
-        for level in decision.levels
-    ]
-    return decision.model_copy(update={"levels": levels})

@@ -16,19 +16,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from alerting.delivery.queue import DeliveryQueue
 from alerting.errors import ConcurrentUpdateError, NotFoundError
-from alerting.evaluation import (
-    Evaluation,
-    MonitorConfig,
-    Verdict,
-    delivery_plan,
-    evaluate_check,
-    evaluate_tick,
-    explained,
-    next_due,
-)
+from alerting.evaluation import Evaluation, MonitorConfig, Verdict, evaluate_check, evaluate_tick, next_due
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
 from alerting.observability import Metric, logger, metrics
+from alerting.routing import delivery_plan, explained
 from alerting.storage import keys
 from alerting.storage.config_cache import ConfigCache
 from alerting.storage.monitors import MonitorRecord, Monitors, Transition

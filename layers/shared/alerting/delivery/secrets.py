@@ -1,5 +1,5 @@
-"""Secrets in integration settings: how they are masked wherever they are shown, and how references to
-SSM Parameter Store or Secrets Manager are resolved at send time.
+"""Secrets in integration settings: how references to SSM Parameter Store or Secrets Manager are
+resolved at send time (how secrets are masked is `alerting.masking`).
 
 A value is a reference when it starts with `ssm:` (a SecureString parameter name, e.g.
 `ssm:/alerting/pagerduty-key`) or `secretsmanager:` (a secret name or ARN, e.g.
@@ -16,42 +16,10 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from alerting.delivery.http import MASK, is_secret_name, mask_url
 from alerting.errors import PermanentDeliveryError, UnavailableError
+from alerting.masking import REFERENCE_PREFIXES, is_reference
 
-SSM_PREFIX = "ssm:"
-SECRETS_MANAGER_PREFIX = "secretsmanager:"
-
-
-def is_reference(value: str) -> bool:
-    return value.startswith((SSM_PREFIX, SECRETS_MANAGER_PREFIX))
-
-
-def mask_value(name: str, value: str) -> str:
-    """What a GET or a log shows for a variable: references as they are, credentials masked."""
-    if is_reference(value):
-        return value
-    if is_secret_name(name):
-        return MASK if value else ""
-    if value.startswith(("http://", "https://")):
-        return mask_url(value)
-    return value
-
-
-def mask_variables(variables: Mapping[str, str]) -> dict[str, str]:
-    return {name: mask_value(name, value) for name, value in variables.items()}
-
-
-def is_masked(value: str) -> bool:
-    return MASK in value
-
-
-def keep_masked(given: Mapping[str, str], stored: Mapping[str, str]) -> dict[str, str]:
-    """A written value that is still masked (read back from a GET) keeps what is stored."""
-    return {
-        name: stored.get(name, value) if is_masked(value) and name in stored else value
-        for name, value in given.items()
-    }
+SSM_PREFIX, SECRETS_MANAGER_PREFIX = REFERENCE_PREFIXES
 
 
 class SecretResolver:

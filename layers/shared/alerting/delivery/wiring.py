@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import boto3
 import httpx
 
-from alerting.delivery.addresses import AddressPolicy, PinnedTransport
-from alerting.delivery.attempts import DeliveryDependencies
-from alerting.delivery.dispatch import Channels
+from alerting.delivery.attempt import DeliveryDependencies
 from alerting.delivery.health import OperationalEvents, TargetHealthTracker
+from alerting.delivery.outbound import Channels
 from alerting.delivery.queue import DeliveryQueue
 from alerting.delivery.secrets import SecretResolver
+from alerting.delivery.transport import AddressPolicy, PinnedTransport
 from alerting.settings import Settings
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.config_cache import ConfigCache

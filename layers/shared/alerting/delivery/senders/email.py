@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from alerting.delivery.aws_calls import traced_call
-from alerting.delivery.dispatch import Delivery
+from alerting.delivery.outbound import Outbound
+from alerting.delivery.senders.aws_calls import traced_call
 from alerting.errors import NothingToSendError
+from alerting.integrations.email import email_message
 from alerting.models.delivery import HttpExchange
-from alerting.rendering import email_message
 
 MAX_RECIPIENTS = 50  # SES's limit per message
 
 
-def deliver(delivery: Delivery) -> None:
-    recipients = delivery.recipients.emails()[:MAX_RECIPIENTS]
+def send(out: Outbound) -> None:
+    recipients = out.recipients.emails()[:MAX_RECIPIENTS]
     if not recipients:
         raise NothingToSendError("no on-duty operator with an e-mail address and no extra e-mail address")
-    message = email_message(delivery.job.alert, delivery.values())
-    sender = delivery.channels.email_sender
+    message = email_message(out.job.alert, out.rendering().values)
+    sender = out.channels.email_sender
     sent = HttpExchange(
         method="SES SendEmail",
         url=f"ses:{','.join(recipients)}",
@@ -26,7 +26,7 @@ def deliver(delivery: Delivery) -> None:
     result, duration = traced_call(
         sent,
         lambda: dict(
-            delivery.channels.ses.send_email(
+            out.channels.ses.send_email(
                 Source=sender,
                 Destination={"ToAddresses": recipients},
                 Message={
@@ -40,4 +40,4 @@ def deliver(delivery: Delivery) -> None:
         ),
         "MessageId",
     )
-    delivery.record(result, duration)
+    out.record(result, duration)

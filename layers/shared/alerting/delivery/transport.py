@@ -1,9 +1,9 @@
-"""Which addresses delivery may connect to, and a transport that connects only to the address it checked.
+"""One HTTP exchange with a target: refuse forbidden addresses, send with httpx, classify the answer.
 
-A webhook URL is user input: without this, an alert could be aimed at the cloud metadata service or a
-host on the private network (SSRF). Every address a host resolves to must be public (or inside an
-allow-listed range); the connection then goes to that very address, with the original Host header and
-TLS server name, so a second DNS answer (rebinding) cannot redirect it.
+A webhook URL is user input: without the address check, an alert could be aimed at the cloud metadata
+service or a host on the private network (SSRF). Every address a host resolves to must be public (or
+inside an allow-listed range); the connection then goes to that very address, with the original Host
+header and TLS server name, so a second DNS answer (rebinding) cannot redirect it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,94 @@ import socket
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
 
 import httpx
 
 from alerting.errors import ForbiddenAddressError
+from alerting.integrations.spec import OutgoingRequest
+from alerting.masking import mask_headers, mask_url
+from alerting.models.delivery import HttpExchange
+
+EXCERPT_CHARS = 2000
+
+
+class Verdict(StrEnum):
+    DELIVERED = "delivered"
+    RETRYABLE = "retryable"
+    PERMANENT = "permanent"
+
+
+@dataclass(frozen=True)
+class Result:
+    verdict: Verdict
+    exchange: HttpExchange
+    error: str = ""
+    retry_after_seconds: float | None = None
+    # A timeout or a 429: the target is overloaded, so the next attempt waits longer.
+    throttled: bool = False
+
+
+def classify(status_code: int) -> Verdict:
+    """2xx delivered; 408, 429 and 5xx worth another try; any other answer is final."""
+    if 200 <= status_code < 300:
+        return Verdict.DELIVERED
+    if status_code in (408, 429) or status_code >= 500:
+        return Verdict.RETRYABLE
+    return Verdict.PERMANENT
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Retry-After as seconds, from either of its forms (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - now).total_seconds())
+
+
+def send(client: httpx.Client, request: OutgoingRequest, now: datetime) -> Result:
+    """One exchange; the client's transport refuses forbidden addresses (ForbiddenAddressError)."""
+    body = request.body()
+    headers = {"content-type": request.content_type, **request.headers} if body else dict(request.headers)
+    sent = HttpExchange(
+        method=request.method,
+        url=mask_url(request.url),
+        request_headers=mask_headers(headers),
+        request_body=body,
+    )
+    try:
+        response = client.request(request.method, request.url, headers=headers, content=body or None)
+    except httpx.TimeoutException as exc:
+        return Result(Verdict.RETRYABLE, sent, error=f"timed out: {type(exc).__name__}", throttled=True)
+    except httpx.TransportError as exc:
+        return Result(Verdict.RETRYABLE, sent, error=f"connection failed: {type(exc).__name__}: {exc}")
+    exchange = sent.model_copy(
+        update={
+            "status_code": response.status_code,
+            "response_headers": mask_headers(dict(response.headers)),
+            "response_excerpt": response.text[:EXCERPT_CHARS],
+        }
+    )
+    verdict = classify(response.status_code)
+    error = "" if verdict is Verdict.DELIVERED else f"HTTP {response.status_code}"
+    return Result(
+        verdict,
+        exchange,
+        error,
+        retry_after_seconds(response.headers.get("retry-after"), now),
+        throttled=response.status_code == 429,
+    )
+
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

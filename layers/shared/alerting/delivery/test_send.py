@@ -1,5 +1,6 @@
-"""Test send (`POST /Integration/{g}/Test`): sample data, sent now by the same senders and `http.send`
-as real alerts, answered with the whole trace instead of being queued or retried."""
+"""Test send (`POST /Integration/{g}/Test`): sample data, sent now through the same path as real alerts
+(the registry's rendering or the type's sender, stamped, traced and masked the same way), answered with
+the whole trace instead of being queued or retried."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from uuid import UUID
 
 import httpx
 
-from alerting.delivery import dispatch, http
+from alerting.delivery.attempt import send_through
+from alerting.delivery.outbound import Channels, Outbound, Recipients
+from alerting.delivery.transport import Verdict
 from alerting.errors import InvalidInputError, NotFoundError, NothingToSendError, PermanentDeliveryError
+from alerting.integrations import IntegrationSpec, spec_for
+from alerting.integrations.spec import DEFAULT_TARGET
 from alerting.models.alert import AlertType
 from alerting.models.api import IntegrationTestRequest, IntegrationTestResult, IntegrationTestStep
-from alerting.models.config import IntegrationType
 from alerting.models.delivery import DeliveryJob, Outcome
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitors import Monitors
@@ -25,7 +29,7 @@ from alerting.templating import sample_alert
 class IntegrationTester:
     integrations: Integrations
     monitors: Monitors
-    channels: dispatch.Channels
+    channels: Channels
     http: httpx.Client
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -43,12 +47,13 @@ class IntegrationTester:
                 f"VariableValues.{missing[0]}", "is required: the integration takes it from each level"
             )
         operators = [self.channels.operators.get(given.operator_guid)] if given.operator_guid else []
-        delivery = dispatch.Delivery(
+        spec = spec_for(integration.type)
+        out = Outbound(
             job=DeliveryJob(
                 alert=alert,
                 integration_guid=guid,
                 integration_type=integration.type,
-                target=self._target(integration.type, found.services, given.integration_service_guid),
+                target=_target(spec, found.services, given.integration_service_guid),
             ),
             integration=integration,
             services=found.services,
@@ -56,16 +61,15 @@ class IntegrationTester:
                 **integration.variables,
                 **{n: given.variable_values[n] for n in integration.per_level_variables},
             },
-            recipients=dispatch.Recipients(operators, list(given.extra_email_addresses)),
+            recipients=Recipients(operators, list(given.extra_email_addresses)),
             channels=self.channels,
             now=now,
-            transport=lambda request: http.send(self.http, request, now),
+            client=self.http,
         )
         outcome, error = Outcome.FAILED, ""
         try:
-            dispatch.run(delivery)
-            final = delivery.steps[-1].result
-            outcome = Outcome.DELIVERED if final.verdict is http.Verdict.DELIVERED else Outcome.FAILED
+            final = send_through(out)[-1].result
+            outcome = Outcome.DELIVERED if final.verdict is Verdict.DELIVERED else Outcome.FAILED
             error = final.error
         except NothingToSendError as exc:
             outcome, error = Outcome.SKIPPED, str(exc)
@@ -73,18 +77,19 @@ class IntegrationTester:
             error = str(exc)
         steps = [
             IntegrationTestStep(exchange=s.result.exchange, duration_ms=s.duration_ms, error=s.result.error)
-            for s in delivery.steps
+            for s in out.steps
         ]
         return IntegrationTestResult(outcome=outcome, error=error, steps=steps)
 
-    @staticmethod
-    def _target(kind: IntegrationType, services: Mapping[UUID, object], chosen: UUID | None) -> str:
-        if kind is not IntegrationType.STATUSHUB:
-            return "default"
-        if chosen is not None:
-            if chosen not in services:
-                raise InvalidInputError("IntegrationServiceGuid", "is not a service of this integration")
-            return str(chosen)
-        if not services:
-            raise InvalidInputError("IntegrationServiceGuid", "the integration has no service to test")
-        return str(next(iter(services)))
+
+def _target(spec: IntegrationSpec, services: Mapping[UUID, object], chosen: UUID | None) -> str:
+    """The service a test of a type with services goes to: the chosen one, or the first."""
+    if not spec.services:
+        return DEFAULT_TARGET
+    if chosen is not None:
+        if chosen not in services:
+            raise InvalidInputError("IntegrationServiceGuid", "is not a service of this integration")
+        return str(chosen)
+    if not services:
+        raise InvalidInputError("IntegrationServiceGuid", "the integration has no service to test")
+    return str(next(iter(services)))

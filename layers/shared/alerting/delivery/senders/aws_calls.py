@@ -8,7 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from alerting.delivery.http import Result, Verdict
+from alerting.delivery.transport import Result, Verdict
 from alerting.models.delivery import HttpExchange
 
 # AWS error codes a later attempt can get past; anything else (MessageRejected, InvalidParameter…) is final.

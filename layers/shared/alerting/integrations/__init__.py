@@ -1,0 +1,114 @@
+"""The integration types: one module each holds its spec and its rendering; this is their registry.
+
+Everything else asks `spec_for(type)` what a type needs, where it sends and how, and never branches on a
+type itself. The checks here are the ones every type shares, made when an integration or its
+attachment to a level is saved; a type adds its own through `IntegrationSpec.check`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from alerting.errors import InvalidInputError
+from alerting.integrations import (
+    email,
+    opsgenie,
+    pagerduty,
+    servicenow,
+    slack,
+    sms,
+    splunk_on_call,
+    statushub,
+    teams,
+    uptrends_integration,
+    webhook,
+)
+from alerting.integrations.spec import IntegrationSpec
+from alerting.models.config import Integration, IntegrationType, LevelIntegration
+from alerting.templating import Account
+
+__all__ = [
+    "DELETED_INTEGRATION_TYPE",
+    "IntegrationSpec",
+    "check_attachment",
+    "check_integration",
+    "spec_for",
+]
+
+_SPECS: dict[IntegrationType, IntegrationSpec] = {
+    module.SPEC.type: module.SPEC
+    for module in (
+        statushub,
+        webhook,
+        uptrends_integration,
+        slack,
+        teams,
+        pagerduty,
+        splunk_on_call,
+        servicenow,
+        opsgenie,
+        email,
+        sms,
+    )
+}
+# What a level shows for an integration deleted after it was attached (the level skips it when alerting).
+DELETED_INTEGRATION_TYPE = webhook.SPEC.type
+VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def spec_for(kind: IntegrationType) -> IntegrationSpec:
+    return _SPECS[kind]
+
+
+def check_integration(integration: Integration, now: datetime, account: Account) -> None:
+    """Refuse an integration that could not deliver; the message names the field."""
+    spec = spec_for(integration.type)
+    _check_variables(integration, spec)
+    if integration.steps and not spec.steps:
+        raise InvalidInputError("Steps", "NotAvailable: only Webhook integrations have steps")
+    spec.check(integration, now, account)
+
+
+def _check_variables(integration: Integration, spec: IntegrationSpec) -> None:
+    for name in [*integration.variables, *integration.per_level_variables]:
+        if not VARIABLE_NAME.fullmatch(name):
+            raise InvalidInputError(f"Variables.{name}", "must be a name of letters, digits and _")
+    for name in integration.per_level_variables:
+        if name in integration.variables:
+            raise InvalidInputError(f"PerLevelVariables.{name}", "is also fixed in Variables: choose one")
+    given = {name for name, value in integration.variables.items() if value}
+    given |= set(integration.per_level_variables)
+    for name in spec.required_variables:
+        if name not in given and spec.stands_in_for.get(name) not in given:
+            alternative = f" or {spec.stands_in_for[name]}" if name in spec.stands_in_for else ""
+            raise InvalidInputError(
+                f"Variables.{name}",
+                f"is required for {integration.type.value}{alternative} (or list it in PerLevelVariables)",
+            )
+    for name in spec.url_variables:
+        url = integration.variables.get(name, "").strip()
+        if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname):
+            raise InvalidInputError(f"Variables.{name}", f"{url!r} is not an http(s) URL")
+
+
+def check_attachment(integration: Integration, attached: LevelIntegration) -> None:
+    """A level must give a value to each per-level variable, and nothing the integration cannot use."""
+    spec = spec_for(integration.type)
+    for name in integration.per_level_variables:
+        if not attached.variable_values.get(name):
+            raise InvalidInputError(
+                f"VariableValues.{name}", "is required: the integration takes this variable from each level"
+            )
+    for name in attached.variable_values:
+        if name not in integration.per_level_variables:
+            raise InvalidInputError(
+                f"VariableValues.{name}", "is not a per-level variable of the integration"
+            )
+    if attached.extra_email_addresses and not spec.extra_email_addresses:
+        raise InvalidInputError("ExtraEmailAddresses", "NotAvailable: the integration is not of Type Email")
+    if attached.status_hub_service_list and not spec.services:
+        raise InvalidInputError(
+            "StatusHubServiceList", "NotAvailable: the integration is not of Type Statushub"
+        )

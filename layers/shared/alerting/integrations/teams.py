@@ -1,0 +1,70 @@
+"""Microsoft Teams Workflows: POST an Adaptive Card to the workflow's URL (`WorkflowUrl`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alerting.integrations.spec import IntegrationSpec, OutgoingRequest, Rendering
+from alerting.integrations.wording import Values, detail, headline
+from alerting.models.alert import Alert, AlertType
+from alerting.models.config import IntegrationType
+
+
+def teams_message(alert: Alert, values: Values) -> dict[str, Any]:
+    """Teams Workflows ("post to a channel when a webhook request is received"): one Adaptive Card."""
+    colour = {AlertType.ERROR: "Attention", AlertType.REMINDER: "Warning", AlertType.OK: "Good"}[
+        alert.alert_type
+    ]
+    facts = [
+        {"title": "Alert type", "value": alert.alert_type.template_name},
+        {"title": "Monitor", "value": alert.monitor_name},
+        {"title": "First error (UTC)", "value": values["alert.firstErrorUtc"]},
+        {"title": "Checkpoint", "value": alert.checkpoint_name or "-"},
+        {"title": "Incident", "value": alert.incident_key},
+    ]
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": headline(alert),
+            "size": "Large",
+            "weight": "Bolder",
+            "color": colour,
+            "wrap": True,
+        },
+        {"type": "TextBlock", "text": detail(alert), "wrap": True},
+        {"type": "FactSet", "facts": facts},
+    ]
+    if alert.escalation_level_message:
+        body.append(
+            {"type": "TextBlock", "text": alert.escalation_level_message, "wrap": True, "isSubtle": True}
+        )
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+        "actions": [
+            {"type": "Action.OpenUrl", "title": "Dashboard", "url": values["monitor.dashboardUrl"]},
+            {"type": "Action.OpenUrl", "title": "Monitor", "url": values["monitor.editUrl"]},
+        ],
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+        ],
+    }
+
+
+def render(given: Rendering) -> OutgoingRequest:
+    body = teams_message(given.alert, given.values)
+    return OutgoingRequest("POST", given.variable("WorkflowUrl"), json_body=body)
+
+
+SPEC = IntegrationSpec(
+    type=IntegrationType.TEAMS,
+    name="Teams",
+    render=render,
+    required_variables=("WorkflowUrl",),
+    secret_url_variables=("WorkflowUrl",),
+)
