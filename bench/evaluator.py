@@ -35,7 +35,7 @@ def _pure_per_s(stack: InProcessStack, monitor: str, details: list[dict[str, Any
     from alerting.evaluation import MonitorConfig, evaluate_check
     from alerting.models.check import CheckResult
 
-    deps = stack.evaluator._dependencies()[0]
+    deps = stack.evaluator.composition.evaluator_root().intake
     record = deps.monitors.record(monitor_uuid := __import__("uuid").UUID(monitor))
     definitions = [deps.config.definition(g) for g in sorted(record.definition_guids)]
     config = MonitorConfig(record.monitor, [d for d in definitions if d is not None])

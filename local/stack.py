@@ -612,7 +612,7 @@ def _drop_cached_roots(handler: Handler) -> None:
     if module is None:
         return
     for value in vars(module).values():
-        own = getattr(value, "__module__", "") == module.__name__
+        own = getattr(value, "__module__", "") in (module.__name__, "alerting.composition")
         if own and callable(getattr(value, "cache_clear", None)):
             value.cache_clear()
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from alerting.delivery.attempts import DeliveryDependencies, deliver_batch
-from alerting.delivery.wiring import delivery_dependencies
+from alerting import composition
+from alerting.delivery.attempts import deliver_batch
 from alerting.observability import logger, metrics, tracer
-from alerting.settings import Settings
 
-
-@functools.cache
-def _dependencies() -> DeliveryDependencies:
-    return delivery_dependencies(Settings())
+# Tests reach the cached root through the handler module.
+_dependencies = composition.delivery_root
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from alert_evaluator import app as evaluator_app
+from alerting import composition
 from alerting.delivery import addresses
 from config_api import app as api_app
 from tests.conftest import LambdaContext, Stack
 from tests.factories import MONITOR_GUID
-from webhook_delivery import app as delivery_app
 
 ApiCall = Callable[..., tuple[int, Any]]
 
@@ -44,9 +44,9 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 @pytest.fixture(autouse=True)
 def fresh_dependencies() -> Iterator[None]:
     cached_roots = (
-        api_app._services,
-        evaluator_app._dependencies,
-        delivery_app._dependencies,
+        composition.config_api_root,
+        composition.evaluator_root,
+        composition.delivery_root,
     )
     for cached in cached_roots:
         cached.cache_clear()
