@@ -6,15 +6,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
+from alerting.errors import NotFoundError
 from alerting.models.config import Integration, IntegrationService
 from alerting.storage import keys
-from alerting.storage.dynamo import page_of_kind, query_all, translated_errors
+from alerting.storage.config_repository import (
+    ConfigKind,
+    ConfigRepository,
+    delete_existing,
+    put_existing,
+    put_new,
+)
+from alerting.storage.dynamo import query_all, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 KIND = "Integration"
+SERVICE = "IntegrationService"
 
 
 @dataclass(frozen=True)
@@ -25,46 +33,18 @@ class IntegrationConfig:
     services: dict[UUID, IntegrationService]
 
 
-class Integrations:
+def _service_item(guid: UUID, service: IntegrationService) -> dict[str, Any]:
+    return {**keys.service(guid, service.integration_service_guid), "Config": service.to_json_dict()}
+
+
+INTEGRATION = ConfigKind(
+    KIND, Integration, keys.Kind.INTEGRATION, keys.integration, lambda i: i.integration_guid, lambda i: i.name
+)
+
+
+class Integrations(ConfigRepository[Integration]):
     def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def create(self, integration: Integration) -> None:
-        guid = integration.integration_guid
-        item: dict[str, Any] = {
-            **keys.integration(guid),
-            **keys.listing(keys.Kind.INTEGRATION, integration.name, guid),
-            "Config": integration.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError(KIND, str(guid)) from exc
-
-    def get(self, guid: UUID) -> Integration:
-        with translated_errors():
-            item = self._table.get_item(Key=keys.integration(guid), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFoundError(KIND, str(guid))
-        return Integration.model_validate(item["Config"])
-
-    def page(self, limit: int, cursor: str | None) -> tuple[list[Integration], str | None]:
-        return page_of_kind(self._table, keys.Kind.INTEGRATION, Integration, limit, cursor)
-
-    def replace(self, integration: Integration) -> None:
-        guid = integration.integration_guid
-        order = keys.listing(keys.Kind.INTEGRATION, integration.name, guid)["GSI1SK"]
-        try:
-            with translated_errors():
-                self._table.update_item(
-                    Key=keys.integration(guid),
-                    UpdateExpression="SET Config = :config, GSI1SK = :order",
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeValues={":config": integration.to_json_dict(), ":order": order},
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError(KIND, str(guid)) from exc
+        super().__init__(table, INTEGRATION)
 
     def delete(self, guid: UUID) -> None:
         """Delete the integration and its services; levels still naming it skip it from then on."""
@@ -99,40 +79,18 @@ class Integrations:
         with translated_errors():
             item = self._table.get_item(Key=keys.service(guid, service_guid), ConsistentRead=True).get("Item")
         if item is None:
-            raise NotFoundError("IntegrationService", str(service_guid))
+            raise NotFoundError(SERVICE, str(service_guid))
         return IntegrationService.model_validate(item["Config"])
 
     def add_service(self, guid: UUID, service: IntegrationService) -> None:
         self.get(guid)
-        item: dict[str, Any] = {
-            **keys.service(guid, service.integration_service_guid),
-            "Config": service.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError("IntegrationService", str(service.integration_service_guid)) from exc
+        put_new(self._table, _service_item(guid, service), SERVICE, service.integration_service_guid)
 
     def replace_service(self, guid: UUID, service: IntegrationService) -> None:
-        item: dict[str, Any] = {
-            **keys.service(guid, service.integration_service_guid),
-            "Config": service.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("IntegrationService", str(service.integration_service_guid)) from exc
+        put_existing(self._table, _service_item(guid, service), SERVICE, service.integration_service_guid)
 
     def delete_service(self, guid: UUID, service_guid: UUID) -> None:
-        try:
-            with translated_errors():
-                self._table.delete_item(
-                    Key=keys.service(guid, service_guid), ConditionExpression="attribute_exists(PK)"
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("IntegrationService", str(service_guid)) from exc
+        delete_existing(self._table, keys.service(guid, service_guid), SERVICE, service_guid)
 
     def config(self, guid: UUID) -> IntegrationConfig | None:
         """The integration and its services in one query; None if it was deleted."""
