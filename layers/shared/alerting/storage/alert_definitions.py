@@ -16,14 +16,8 @@ from alerting.models.config import (
     LevelIntegration,
 )
 from alerting.storage import keys, membership
-from alerting.storage.config_repository import (
-    ConfigKind,
-    ConfigRepository,
-    delete_existing,
-    put_existing,
-    put_new,
-)
-from alerting.storage.dynamo import query_all, translated_errors
+from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -123,11 +117,7 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
 
     def members(self, guid: UUID) -> list[AlertDefinitionMember]:
         self._load(guid)
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :member)",
-            ExpressionAttributeValues={":pk": keys.definition_partition(guid), ":member": keys.MEMBER_PREFIX},
-        )
+        items = query_prefix(self._table, keys.definition_partition(guid), keys.MEMBER_PREFIX)
         return [_member(str(item["SK"])) for item in items]
 
     def add_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
@@ -148,13 +138,8 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
 
     def level_integrations(self, guid: UUID, level_id: int) -> list[LevelIntegration]:
         self.level(guid, level_id)
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": keys.definition_partition(guid),
-                ":prefix": keys.level_integration_prefix(level_id),
-            },
+        items = query_prefix(
+            self._table, keys.definition_partition(guid), keys.level_integration_prefix(level_id)
         )
         return [LevelIntegration.model_validate(item["Config"]) for item in items]
 
@@ -169,20 +154,15 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
 
     def attach(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
         self.level(guid, level_id)
-        put_new(
-            self._table,
-            _attached_item(guid, level_id, attached),
-            LEVEL_INTEGRATION,
-            attached.integration_guid,
-        )
+        self._put_new(_attached_item(guid, level_id, attached), LEVEL_INTEGRATION, attached.integration_guid)
 
     def replace_level_integration(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
         item = _attached_item(guid, level_id, attached)
-        put_existing(self._table, item, LEVEL_INTEGRATION, attached.integration_guid)
+        self._put_existing(item, LEVEL_INTEGRATION, attached.integration_guid)
 
     def detach(self, guid: UUID, level_id: int, integration_guid: UUID) -> None:
         key = keys.level_integration(guid, level_id, integration_guid)
-        delete_existing(self._table, key, LEVEL_INTEGRATION, integration_guid)
+        self._delete_existing(key, LEVEL_INTEGRATION, integration_guid)
 
     def config(self, guid: UUID) -> DefinitionConfig | None:
         """The definition as the evaluator needs it, in one query; None if it was deleted."""

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
-from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
+from alerting.errors import AlreadyExistsError, NotFoundError
 from alerting.models.base import ApiModel
 from alerting.storage import keys
-from alerting.storage.dynamo import page_of_kind, translated_errors
+from alerting.storage.dynamo import failed_condition_raises, page_of_kind, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -49,7 +49,7 @@ class ConfigRepository(Generic[M]):
             "Config": config.to_json_dict(),
             **attributes,
         }
-        put_new(self._table, item, self._kind.name, guid)
+        self._put_new(item, self._kind.name, guid)
 
     def get(self, guid: UUID) -> M:
         return self._kind.model.model_validate(self._item(guid)["Config"])
@@ -79,41 +79,24 @@ class ConfigRepository(Generic[M]):
     ) -> None:
         """Update the object's item, which must exist."""
         extra = {"ExpressionAttributeNames": names} if names else {}
-        try:
-            with translated_errors():
-                self._table.update_item(
-                    Key=self._kind.key(guid),
-                    UpdateExpression=expression,
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeValues=values,
-                    **extra,  # type: ignore[arg-type]
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError(self._kind.name, str(guid)) from exc
+        with failed_condition_raises(NotFoundError(self._kind.name, str(guid))):
+            self._table.update_item(
+                Key=self._kind.key(guid),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=values,
+                **extra,  # type: ignore[arg-type]
+            )
 
+    # Items that hang off an object (services, level integrations, memberships), named `kind` in errors
+    def _put_new(self, item: dict[str, Any], kind: str, guid: object) -> None:
+        with failed_condition_raises(AlreadyExistsError(kind, str(guid))):
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
 
-def put_new(table: Table, item: dict[str, Any], kind: str, guid: object) -> None:
-    """Put an item that must not exist yet."""
-    try:
-        with translated_errors():
-            table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-    except ConcurrentUpdateError as exc:
-        raise AlreadyExistsError(kind, str(guid)) from exc
+    def _put_existing(self, item: dict[str, Any], kind: str, guid: object) -> None:
+        with failed_condition_raises(NotFoundError(kind, str(guid))):
+            self._table.put_item(Item=item, ConditionExpression="attribute_exists(PK)")
 
-
-def put_existing(table: Table, item: dict[str, Any], kind: str, guid: object) -> None:
-    """Overwrite an item that must exist."""
-    try:
-        with translated_errors():
-            table.put_item(Item=item, ConditionExpression="attribute_exists(PK)")
-    except ConcurrentUpdateError as exc:
-        raise NotFoundError(kind, str(guid)) from exc
-
-
-def delete_existing(table: Table, key: keys.Key, kind: str, guid: object) -> None:
-    """Delete an item that must exist."""
-    try:
-        with translated_errors():
-            table.delete_item(Key=key, ConditionExpression="attribute_exists(PK)")
-    except ConcurrentUpdateError as exc:
-        raise NotFoundError(kind, str(guid)) from exc
+    def _delete_existing(self, key: keys.Key, kind: str, guid: object) -> None:
+        with failed_condition_raises(NotFoundError(kind, str(guid))):
+            self._table.delete_item(Key=key, ConditionExpression="attribute_exists(PK)")

@@ -9,14 +9,8 @@ from uuid import UUID
 from alerting.errors import NotFoundError
 from alerting.models.config import Integration, IntegrationService
 from alerting.storage import keys
-from alerting.storage.config_repository import (
-    ConfigKind,
-    ConfigRepository,
-    delete_existing,
-    put_existing,
-    put_new,
-)
-from alerting.storage.dynamo import query_all, translated_errors
+from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -64,14 +58,7 @@ class Integrations(ConfigRepository[Integration]):
         return list(self._services(guid).values())
 
     def _services(self, guid: UUID) -> dict[UUID, IntegrationService]:
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": keys.integration_partition(guid),
-                ":prefix": keys.SERVICE_PREFIX,
-            },
-        )
+        items = query_prefix(self._table, keys.integration_partition(guid), keys.SERVICE_PREFIX)
         services = [IntegrationService.model_validate(item["Config"]) for item in items]
         return {service.integration_service_guid: service for service in services}
 
@@ -84,13 +71,13 @@ class Integrations(ConfigRepository[Integration]):
 
     def add_service(self, guid: UUID, service: IntegrationService) -> None:
         self.get(guid)
-        put_new(self._table, _service_item(guid, service), SERVICE, service.integration_service_guid)
+        self._put_new(_service_item(guid, service), SERVICE, service.integration_service_guid)
 
     def replace_service(self, guid: UUID, service: IntegrationService) -> None:
-        put_existing(self._table, _service_item(guid, service), SERVICE, service.integration_service_guid)
+        self._put_existing(_service_item(guid, service), SERVICE, service.integration_service_guid)
 
     def delete_service(self, guid: UUID, service_guid: UUID) -> None:
-        delete_existing(self._table, keys.service(guid, service_guid), SERVICE, service_guid)
+        self._delete_existing(keys.service(guid, service_guid), SERVICE, service_guid)
 
     def config(self, guid: UUID) -> IntegrationConfig | None:
         """The integration and its services in one query; None if it was deleted."""

@@ -16,7 +16,7 @@ from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, InvalidIn
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, MonitorGroup, MonitorGroupMember
 from alerting.storage import keys, membership
 from alerting.storage.config_repository import ConfigKind, ConfigRepository
-from alerting.storage.dynamo import failed_conditions, query_all, translated_errors
+from alerting.storage.dynamo import failed_conditions, query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -58,14 +58,7 @@ class MonitorGroups(ConfigRepository[MonitorGroup]):
     def members(self, guid: UUID) -> list[MonitorGroupMember]:
         """Explicit members; the IsAll group lists none (it holds every monitor)."""
         self._item(guid)
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :member)",
-            ExpressionAttributeValues={
-                ":pk": keys.group_partition(guid),
-                ":member": keys.MONITOR_MEMBER_PREFIX,
-            },
-        )
+        items = query_prefix(self._table, keys.group_partition(guid), keys.MONITOR_MEMBER_PREFIX)
         return [MonitorGroupMember(monitor_guid=UUID(str(item["SK"]).rsplit("#", 1)[1])) for item in items]
 
     def add_monitor(self, guid: UUID, monitor_guid: UUID) -> None:

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from alerting.models.config import Operator
 from alerting.storage import keys
-from alerting.storage.config_repository import ConfigKind, ConfigRepository, delete_existing, put_new
-from alerting.storage.dynamo import query_all, translated_errors
+from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.dynamo import query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -27,26 +27,23 @@ class Operators(ConfigRepository[Operator]):
 
     def delete(self, guid: UUID) -> None:
         """Delete the operator; levels still naming them skip them from then on."""
-        delete_existing(self._table, keys.operator(guid), KIND, guid)
+        self._delete_existing(keys.operator(guid), KIND, guid)
 
     # Level membership
     def add_to_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
         self.get(operator_guid)
         item = {**keys.level_operator(definition_guid, level_id, operator_guid)}
-        put_new(self._table, item, "EscalationLevelMember", operator_guid)
+        self._put_new(item, "EscalationLevelMember", operator_guid)
 
     def remove_from_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
         key = keys.level_operator(definition_guid, level_id, operator_guid)
-        delete_existing(self._table, key, "EscalationLevelMember", operator_guid)
+        self._delete_existing(key, "EscalationLevelMember", operator_guid)
 
     def level_member_guids(self, definition_guid: UUID, level_id: int) -> list[UUID]:
-        items = query_all(
+        items = query_prefix(
             self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": keys.definition_partition(definition_guid),
-                ":prefix": keys.level_operator_prefix(level_id),
-            },
+            keys.definition_partition(definition_guid),
+            keys.level_operator_prefix(level_id),
             ProjectionExpression="SK",
         )
         return [UUID(str(item["SK"]).rsplit("#", 1)[1]) for item in items]
