@@ -67,18 +67,24 @@ def delivery_root() -> DeliveryDependencies:
 
 def config_api(settings: Settings) -> ConfigApi:
     table = _table(settings)
-    monitors, integrations = Monitors(table), Integrations(table)
+    monitors, definitions, integrations = Monitors(table), AlertDefinitions(table), Integrations(table)
+    operators, groups = Operators(table), MonitorGroups(table)
     delivery_log = _delivery_log(settings, table)
     return ConfigApi(
         configuration=Configuration(
             monitors,
-            AlertDefinitions(table),
+            definitions,
             integrations,
-            Operators(table),
+            operators,
             _account(settings),
             address_policy=AddressPolicy(settings.allowed_private_networks),
         ),
-        monitor_alerting=MonitorAlerting(monitors, MonitorGroups(table), AlertHistory(table)),
+        monitor_alerting=MonitorAlerting(monitors, groups, AlertHistory(table)),
+        monitors=monitors,
+        definitions=definitions,
+        integrations=integrations,
+        operators=operators,
+        groups=groups,
         delivery_log=delivery_log,
         # Test sends go through the delivery client: the same SSRF checks, pinning, timeout, no redirects.
         tester=IntegrationTester(

@@ -48,15 +48,27 @@ from alerting.models.config import (
     Operator,
 )
 from alerting.models.delivery import DeliveryAttempt, TargetHealth
+from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.alert_history import AlertQuery
 from alerting.storage.delivery_log import DeliveryLog
+from alerting.storage.integrations import Integrations
+from alerting.storage.monitor_groups import MonitorGroups
+from alerting.storage.monitors import Monitors
+from alerting.storage.operators import Operators
 from alerting.storage.targets import TargetHealthStore, set_target_disabled
 
 
 @dataclass(frozen=True)
 class ConfigApi:
+    """The services that hold rules (configuration, monitor alerting) and the repositories read as is."""
+
     configuration: Configuration
     monitor_alerting: MonitorAlerting
+    monitors: Monitors
+    definitions: AlertDefinitions
+    integrations: Integrations
+    operators: Operators
+    groups: MonitorGroups
     delivery_log: DeliveryLog
     tester: IntegrationTester
     targets: TargetHealthStore
@@ -64,13 +76,13 @@ class ConfigApi:
 
     # Monitors
     def list_monitors(self, take: int, cursor: str | None) -> tuple[list[Monitor], str | None]:
-        return self.configuration.monitors.page(take, cursor)
+        return self.monitors.page(take, cursor)
 
     def create_monitor(self, given: MonitorInput) -> Monitor:
         return self.configuration.create_monitor(given)
 
     def get_monitor(self, guid: UUID) -> Monitor:
-        return self.configuration.monitors.get(guid)
+        return self.monitors.get(guid)
 
     def replace_monitor(self, guid: UUID, given: MonitorInput) -> None:
         self.configuration.replace_monitor(guid, given)
@@ -79,11 +91,11 @@ class ConfigApi:
         self.configuration.patch_monitor(guid, patch)
 
     def delete_monitor(self, guid: UUID) -> None:
-        self.configuration.monitors.delete(guid)
+        self.monitors.delete(guid)
 
     # Maintenance periods
     def list_maintenance_periods(self, monitor_guid: UUID) -> list[MaintenancePeriod]:
-        return self.monitor_alerting.monitors.maintenance_periods(monitor_guid)
+        return self.monitors.maintenance_periods(monitor_guid)
 
     def add_maintenance_period(self, monitor_guid: UUID, given: MaintenancePeriod) -> MaintenancePeriod:
         return self.monitor_alerting.add_maintenance(monitor_guid, given)
@@ -94,7 +106,7 @@ class ConfigApi:
         self.monitor_alerting.replace_maintenance(monitor_guid, period_id, given)
 
     def delete_maintenance_period(self, monitor_guid: UUID, period_id: int) -> None:
-        self.monitor_alerting.monitors.delete_maintenance_period(monitor_guid, period_id)
+        self.monitors.delete_maintenance_period(monitor_guid, period_id)
 
     # Alert history and decision records
     def list_monitor_alerts(
@@ -130,7 +142,7 @@ class ConfigApi:
         return self.monitor_alerting.add_group_member(guid, monitor_guid)
 
     def remove_group_member(self, guid: UUID, monitor_guid: UUID) -> None:
-        self.monitor_alerting.groups.remove_monitor(guid, monitor_guid)
+        self.groups.remove_monitor(guid, monitor_guid)
 
     def set_group_alerts_stopped(self, guid: UUID, stopped: bool) -> None:
         self.monitor_alerting.set_group_alerts(guid, stopped=stopped)
@@ -149,7 +161,7 @@ class ConfigApi:
         self.configuration.patch_integration(guid, patch)
 
     def delete_integration(self, guid: UUID) -> None:
-        self.configuration.integrations.delete(guid)
+        self.integrations.delete(guid)
 
     def list_services(self, guid: UUID) -> list[IntegrationService]:
         return self.configuration.service_views(guid)
@@ -164,20 +176,20 @@ class ConfigApi:
         self.configuration.replace_service(guid, service_guid, given)
 
     def delete_service(self, guid: UUID, service_guid: UUID) -> None:
-        self.configuration.integrations.delete_service(guid, service_guid)
+        self.integrations.delete_service(guid, service_guid)
 
     def test_integration(self, guid: UUID, given: IntegrationTestRequest) -> IntegrationTestResult:
         return self.tester.run(guid, given)
 
     # Alert definitions and their members
     def list_definitions(self, take: int, cursor: str | None) -> tuple[list[AlertDefinition], str | None]:
-        return self.configuration.definitions.page(take, cursor)
+        return self.definitions.page(take, cursor)
 
     def create_definition(self, given: AlertDefinitionInput) -> AlertDefinition:
         return self.configuration.create_definition(given)
 
     def get_definition(self, guid: UUID) -> AlertDefinition:
-        return self.configuration.definitions.get(guid)
+        return self.definitions.get(guid)
 
     def replace_definition(self, guid: UUID, given: AlertDefinitionInput) -> None:
         self.configuration.replace_definition(guid, given)
@@ -186,7 +198,7 @@ class ConfigApi:
         self.configuration.patch_definition(guid, patch)
 
     def delete_definition(self, guid: UUID) -> None:
-        self.configuration.definitions.delete(guid)
+        self.definitions.delete(guid)
 
     def list_definition_members(self, guid: UUID) -> list[AlertDefinitionMember]:
         return self.configuration.members(guid)
@@ -195,20 +207,20 @@ class ConfigApi:
         return self.configuration.add_monitor_member(guid, monitor_guid)
 
     def remove_definition_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
-        self.configuration.definitions.remove_monitor(guid, monitor_guid)
+        self.definitions.remove_monitor(guid, monitor_guid)
 
     def add_definition_group(self, guid: UUID, group_guid: UUID) -> AlertDefinitionMonitorGroup:
         return self.monitor_alerting.add_definition_group(guid, group_guid)
 
     def remove_definition_group(self, guid: UUID, group_guid: UUID) -> None:
-        self.monitor_alerting.groups.remove_from_definition(group_guid, guid)
+        self.groups.remove_from_definition(group_guid, guid)
 
     # Escalation levels (fixed slots 1..3)
     def list_levels(self, guid: UUID) -> list[EscalationLevel]:
-        return self.configuration.definitions.levels(guid)
+        return self.definitions.levels(guid)
 
     def get_level(self, guid: UUID, level_id: int) -> EscalationLevel:
-        return self.configuration.definitions.level(guid, level_id)
+        return self.definitions.level(guid, level_id)
 
     def replace_level(self, guid: UUID, level_id: int, given: EscalationLevel) -> None:
         self.configuration.replace_level(guid, level_id, given)
@@ -236,23 +248,23 @@ class ConfigApi:
         self.configuration.patch_level_integration(guid, level_id, integration_guid, patch)
 
     def detach_integration(self, guid: UUID, level_id: int, integration_guid: UUID) -> None:
-        self.configuration.definitions.detach(guid, level_id, integration_guid)
+        self.definitions.detach(guid, level_id, integration_guid)
 
     # Operators and the escalation levels they are members of
     def list_operators(self, take: int, cursor: str | None) -> tuple[list[Operator], str | None]:
-        return self.configuration.operators.page(take, cursor)
+        return self.operators.page(take, cursor)
 
     def create_operator(self, given: OperatorInput) -> Operator:
         return self.configuration.create_operator(given)
 
     def get_operator(self, guid: UUID) -> Operator:
-        return self.configuration.operators.get(guid)
+        return self.operators.get(guid)
 
     def patch_operator(self, guid: UUID, patch: OperatorPatch) -> None:
         self.configuration.patch_operator(guid, patch)
 
     def delete_operator(self, guid: UUID) -> None:
-        self.configuration.operators.delete(guid)
+        self.operators.delete(guid)
 
     def list_level_members(self, guid: UUID, level_id: int) -> list[EscalationLevelMember]:
         return self.configuration.level_members(guid, level_id)
@@ -268,7 +280,7 @@ class ConfigApi:
         return self.delivery_log.attempts(alert_guid)
 
     def list_targets(self, integration_guid: UUID) -> list[TargetHealth]:
-        self.configuration.integrations.get(integration_guid)
+        self.integrations.get(integration_guid)
         return self.targets.all(integration_guid)
 
     def set_target_disabled(self, integration_guid: UUID, target: str, disabled: bool) -> None:

@@ -37,13 +37,6 @@ def _definition(item: dict[str, Any]) -> _Definition:
     return _Definition(AlertDefinition.model_validate(item["Config"]), levels)
 
 
-def _attached_item(guid: UUID, level_id: int, attached: LevelIntegration) -> dict[str, Any]:
-    return {
-        **keys.level_integration(guid, level_id, attached.integration_guid),
-        "Config": attached.to_json_dict(),
-    }
-
-
 def _member(sort_key: str) -> AlertDefinitionMember:
     guid = UUID(sort_key.rsplit("#", 1)[1])
     if sort_key.startswith(keys.GROUP_MEMBER_PREFIX):
@@ -154,11 +147,12 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
 
     def attach(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
         self.level(guid, level_id)
-        self._put_new(_attached_item(guid, level_id, attached), LEVEL_INTEGRATION, attached.integration_guid)
+        key = keys.level_integration(guid, level_id, attached.integration_guid)
+        self._put_new(key, LEVEL_INTEGRATION, attached.integration_guid, attached)
 
     def replace_level_integration(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
-        item = _attached_item(guid, level_id, attached)
-        self._put_existing(item, LEVEL_INTEGRATION, attached.integration_guid)
+        key = keys.level_integration(guid, level_id, attached.integration_guid)
+        self._put_existing(key, LEVEL_INTEGRATION, attached.integration_guid, attached)
 
     def detach(self, guid: UUID, level_id: int, integration_guid: UUID) -> None:
         key = keys.level_integration(guid, level_id, integration_guid)

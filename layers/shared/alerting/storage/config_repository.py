@@ -49,7 +49,8 @@ class ConfigRepository(Generic[M]):
             "Config": config.to_json_dict(),
             **attributes,
         }
-        self._put_new(item, self._kind.name, guid)
+        with failed_condition_raises(AlreadyExistsError(self._kind.name, str(guid))):
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
 
     def get(self, guid: UUID) -> M:
         return self._kind.model.model_validate(self._item(guid)["Config"])
@@ -89,14 +90,18 @@ class ConfigRepository(Generic[M]):
             )
 
     # Items that hang off an object (services, level integrations, memberships), named `kind` in errors
-    def _put_new(self, item: dict[str, Any], kind: str, guid: object) -> None:
+    def _put_new(self, key: keys.Key, kind: str, guid: object, config: ApiModel | None = None) -> None:
         with failed_condition_raises(AlreadyExistsError(kind, str(guid))):
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+            self._table.put_item(Item=_item(key, config), ConditionExpression="attribute_not_exists(PK)")
 
-    def _put_existing(self, item: dict[str, Any], kind: str, guid: object) -> None:
+    def _put_existing(self, key: keys.Key, kind: str, guid: object, config: ApiModel) -> None:
         with failed_condition_raises(NotFoundError(kind, str(guid))):
-            self._table.put_item(Item=item, ConditionExpression="attribute_exists(PK)")
+            self._table.put_item(Item=_item(key, config), ConditionExpression="attribute_exists(PK)")
 
     def _delete_existing(self, key: keys.Key, kind: str, guid: object) -> None:
         with failed_condition_raises(NotFoundError(kind, str(guid))):
             self._table.delete_item(Key=key, ConditionExpression="attribute_exists(PK)")
+
+
+def _item(key: keys.Key, config: ApiModel | None) -> dict[str, Any]:
+    return {**key, "Config": config.to_json_dict()} if config is not None else {**key}

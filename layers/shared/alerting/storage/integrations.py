@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from alerting.errors import NotFoundError
@@ -25,10 +25,6 @@ class IntegrationConfig:
 
     integration: Integration
     services: dict[UUID, IntegrationService]
-
-
-def _service_item(guid: UUID, service: IntegrationService) -> dict[str, Any]:
-    return {**keys.service(guid, service.integration_service_guid), "Config": service.to_json_dict()}
 
 
 INTEGRATION = ConfigKind(
@@ -71,10 +67,12 @@ class Integrations(ConfigRepository[Integration]):
 
     def add_service(self, guid: UUID, service: IntegrationService) -> None:
         self.get(guid)
-        self._put_new(_service_item(guid, service), SERVICE, service.integration_service_guid)
+        service_guid = service.integration_service_guid
+        self._put_new(keys.service(guid, service_guid), SERVICE, service_guid, service)
 
     def replace_service(self, guid: UUID, service: IntegrationService) -> None:
-        self._put_existing(_service_item(guid, service), SERVICE, service.integration_service_guid)
+        service_guid = service.integration_service_guid
+        self._put_existing(keys.service(guid, service_guid), SERVICE, service_guid, service)
 
     def delete_service(self, guid: UUID, service_guid: UUID) -> None:
         self._delete_existing(keys.service(guid, service_guid), SERVICE, service_guid)

@@ -32,8 +32,8 @@ class Operators(ConfigRepository[Operator]):
     # Level membership
     def add_to_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
         self.get(operator_guid)
-        item = {**keys.level_operator(definition_guid, level_id, operator_guid)}
-        self._put_new(item, "EscalationLevelMember", operator_guid)
+        key = keys.level_operator(definition_guid, level_id, operator_guid)
+        self._put_new(key, "EscalationLevelMember", operator_guid)
 
     def remove_from_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
         key = keys.level_operator(definition_guid, level_id, operator_guid)
