@@ -173,8 +173,9 @@ def in_process_stack(**settings: str) -> Iterator[InProcessStack]:
                 importlib.import_module(f"{name}.app")
                 for name in ("alert_evaluator", "config_api", "webhook_delivery")
             ]
-            for module, cached in zip(modules, ("_dependencies", "_services", "_dependencies"), strict=True):
-                getattr(module, cached).cache_clear()
+            composition = importlib.import_module("alerting.composition")
+            for root in (composition.evaluator_root, composition.config_api_root, composition.delivery_root):
+                root.cache_clear()
             BaseClient._make_api_call = counted  # type: ignore[attr-defined]
             try:
                 yield InProcessStack(environment, requests, *modules)

@@ -94,7 +94,8 @@ class LocalFunction:
         if module is None:
             return
         for value in vars(module).values():
-            own = getattr(value, "__module__", "") == module.__name__
+            # A handler's root may live in alerting.composition (the handler holds a reference to it).
+            own = getattr(value, "__module__", "") in (module.__name__, "alerting.composition")
             if own and callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
 

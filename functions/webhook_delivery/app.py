@@ -9,7 +9,6 @@ parallel, up to `DELIVERY_CONCURRENCY`.
 
 from __future__ import annotations
 
-import functools
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -18,17 +17,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from alerting import composition
 from alerting.delivery.attempt import DeliveryDependencies, attempt_delivery, count
-from alerting.delivery.wiring import delivery_dependencies
 from alerting.errors import RetryableDeliveryError
 from alerting.models.delivery import DeliveryJob, Outcome
 from alerting.observability import Metric, logger, metrics, tracer
-from alerting.settings import Settings
 
-
-@functools.cache
-def _dependencies() -> DeliveryDependencies:
-    return delivery_dependencies(Settings())
+# Tests reach the cached root through the handler module.
+_dependencies = composition.delivery_root
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -9,13 +9,13 @@ import httpx
 import pytest
 
 from alert_evaluator import app as evaluator_app
+from alerting import composition
 from alerting.delivery import transport
 from config_api import app as api_app
 from tests.conftest import LambdaContext, Stack
 from tests.factories import MONITOR_GUID
 from tests.support import statushub
 from tests.support.api_gateway import ApiCall, call_api
-from webhook_delivery import app as delivery_app
 
 # Tests never ask real DNS: host names resolve from this table (public addresses unless a test says so).
 HOSTS: dict[str, list[str]] = {
@@ -42,9 +42,9 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 @pytest.fixture(autouse=True)
 def fresh_dependencies() -> Iterator[None]:
     cached_roots = (
-        api_app._services,
-        evaluator_app._dependencies,
-        delivery_app._dependencies,
+        composition.config_api_root,
+        composition.evaluator_root,
+        composition.delivery_root,
     )
     for cached in cached_roots:
         cached.cache_clear()

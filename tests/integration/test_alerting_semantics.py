@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.client import BaseClient
 
-from alert_evaluator import app as evaluator_app
+from alerting import composition
 from alerting.intake import IntakeDependencies, process_check
 from alerting.models.check import CheckResult
 from tests.conftest import LambdaContext, Stack, load_event
@@ -29,7 +29,7 @@ def check(level: str, minute: float, check_id: int | None = None) -> dict[str, A
 
 
 def clock_at(minute: float) -> None:
-    deps, _ = evaluator_app._dependencies()
+    deps, _ = composition.evaluator_root()
     deps.clock = lambda: T0 + timedelta(minutes=minute)
 
 
@@ -334,8 +334,8 @@ def test_concurrent_evaluations_raise_one_alert_per_incident_and_keep_the_ok(
         failures: list[BaseException] = []
         roots = []
         for _ in details:
-            evaluator_app._dependencies.cache_clear()
-            roots.append(evaluator_app._dependencies()[0])
+            composition.evaluator_root.cache_clear()
+            roots.append(composition.evaluator_root()[0])
 
         def run(detail: dict[str, Any], deps: IntakeDependencies) -> None:
             try:

@@ -15,7 +15,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
-from config_api import app as api_app
+from alerting import composition
 from tests import vendor_schemas as schemas
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.factories import MONITOR_GUID
@@ -467,7 +467,7 @@ def test_operator_routes_follow_uptrends_shapes(api: ApiCall) -> None:
 @pytest.fixture
 def tester_receiver(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Vendors:
     receiver = Vendors()
-    tester = api_app._services().tester
+    tester = composition.config_api_root().tester
     monkeypatch.setattr(tester, "http", httpx.Client(transport=httpx.MockTransport(receiver)))
     return receiver
 

@@ -10,18 +10,24 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, AwareDatetime, Field
+from pydantic import AwareDatetime, Field
 
 from alerting.models.alert import Alert, AlertType, Decision
 from alerting.models.base import ApiModel
 from alerting.models.config import (
     E164,
+    AlertDefinitionFields,
     CustomField,
     EmailAddress,
     EscalationMode,
+    IntegrationFields,
+    IntegrationServiceFields,
     IntegrationType,
+    MonitorFields,
+    MonitorGroupFields,
     MonitorType,
     Name,
+    OperatorFields,
     RetrySchedule,
     ServiceLink,
     SigningSecrets,
@@ -35,15 +41,8 @@ Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
 VariableName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class MonitorInput(ApiModel):
-    monitor_guid: UUID | None = None
-    name: Name
-    monitor_type: MonitorType = MonitorType.HTTPS
-    url: str = ""
-    notes: str = ""
-    is_active: bool = True
-    generate_alert: bool = True
-    custom_fields: list[CustomField] = Field(default_factory=list)
+class MonitorInput(MonitorFields):
+    pass
 
 
 class MonitorPatch(ApiModel):
@@ -57,16 +56,9 @@ class MonitorPatch(ApiModel):
     custom_fields: list[CustomField] | None = None
 
 
-class IntegrationInput(ApiModel):
-    integration_guid: UUID | None = None
-    name: Name
-    type: IntegrationType
-    is_active: bool = True
+class IntegrationInput(IntegrationFields):
     variables: dict[VariableName, str] = Field(default_factory=dict)
     per_level_variables: list[VariableName] = Field(default_factory=list)
-    steps: list[WebhookStep] = Field(default_factory=list)
-    retry_schedule: RetrySchedule | None = None
-    signing_secrets: SigningSecrets = Field(default_factory=list)
 
 
 class IntegrationPatch(ApiModel):
@@ -123,16 +115,12 @@ class RedriveResult(ApiModel):
     kept: int
 
 
-class ServiceInput(ApiModel):
-    integration_service_guid: UUID | None = None
-    name: Name
-    url: AnyHttpUrl
+class ServiceInput(IntegrationServiceFields):
+    pass
 
 
-class AlertDefinitionInput(ApiModel):
-    alert_definition_guid: UUID | None = None
-    alert_name: Name
-    is_active: bool = True
+class AlertDefinitionInput(AlertDefinitionFields):
+    pass
 
 
 class AlertDefinitionPatch(ApiModel):
@@ -196,12 +184,8 @@ class MessageList(ApiModel):
     messages: list[MessageInfo]
 
 
-class OperatorInput(ApiModel):
-    operator_guid: UUID | None = None
-    full_name: Name
-    email: EmailAddress = ""
-    mobile_phone: E164 = ""
-    is_on_duty: bool = True
+class OperatorInput(OperatorFields):
+    pass
 
 
 class OperatorPatch(ApiModel):
@@ -255,10 +239,8 @@ class IntegrationTestResult(ApiModel):
 
 
 # Monitor groups, maintenance periods, alert history and decision records (issue 4)
-class MonitorGroupInput(ApiModel):
-    monitor_group_guid: UUID | None = None
-    description: Name
-    is_all: bool = False
+class MonitorGroupInput(MonitorGroupFields):
+    pass
 
 
 class AlertDefinitionMonitorGroup(ApiModel):

@@ -48,10 +48,10 @@ class CustomField(ApiModel):
     value: str = ""
 
 
-class Monitor(ApiModel):
-    """The alerting view of a monitor; MonitorGuid must match the check results' MonitorGuid."""
-
-    monitor_guid: UUID
+# Each object's fields are declared once, in a *Fields base with the guid optional: the API's create
+# body (models.api.*Input) is that base, and the stored object requires the guid.
+class MonitorFields(ApiModel):
+    monitor_guid: UUID | None = None
     name: Name
     monitor_type: MonitorType = MonitorType.HTTPS
     url: str = ""
@@ -59,6 +59,12 @@ class Monitor(ApiModel):
     is_active: bool = True
     generate_alert: bool = True
     custom_fields: list[CustomField] = Field(default_factory=list)
+
+
+class Monitor(MonitorFields):
+    """The alerting view of a monitor; MonitorGuid must match the check results' MonitorGuid."""
+
+    monitor_guid: UUID
 
 
 class IntegrationType(StrEnum):
@@ -116,8 +122,8 @@ RetrySchedule = Annotated[
 SigningSecrets = Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(max_length=2)]
 
 
-class Integration(ApiModel):
-    integration_guid: UUID
+class IntegrationFields(ApiModel):
+    integration_guid: UUID | None = None
     name: Name
     type: IntegrationType
     is_active: bool = True
@@ -127,33 +133,49 @@ class Integration(ApiModel):
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets = Field(default_factory=list)
 
+
+class Integration(IntegrationFields):
+    integration_guid: UUID
+
     def step_for(self, alert_type: str) -> WebhookStep | None:
         """The step that sends this alert type (each type is in at most one step)."""
         return next((step for step in self.steps if alert_type in step.alert_types), None)
 
 
-class Operator(ApiModel):
-    """A person a level can page by e-mail and SMS; off-duty operators get nothing."""
-
-    operator_guid: UUID
+class OperatorFields(ApiModel):
+    operator_guid: UUID | None = None
     full_name: Name
     email: EmailAddress = ""
     mobile_phone: E164 = ""
     is_on_duty: bool = True
 
 
-class IntegrationService(ApiModel):
-    """A StatusHub service: its name and the hook URL StatusHub shows for it (the URL holds a token)."""
+class Operator(OperatorFields):
+    """A person a level can page by e-mail and SMS; off-duty operators get nothing."""
 
-    integration_service_guid: UUID
+    operator_guid: UUID
+
+
+class IntegrationServiceFields(ApiModel):
+    integration_service_guid: UUID | None = None
     name: Name
     url: AnyHttpUrl
 
 
-class AlertDefinition(ApiModel):
-    alert_definition_guid: UUID
+class IntegrationService(IntegrationServiceFields):
+    """A StatusHub service: its name and the hook URL StatusHub shows for it (the URL holds a token)."""
+
+    integration_service_guid: UUID
+
+
+class AlertDefinitionFields(ApiModel):
+    alert_definition_guid: UUID | None = None
     alert_name: Name
     is_active: bool = True
+
+
+class AlertDefinition(AlertDefinitionFields):
+    alert_definition_guid: UUID
 
 
 class EscalationMode(StrEnum):
@@ -208,12 +230,16 @@ class AlertDefinitionMember(ApiModel):
 ALL_MONITORS_GROUP_GUID = UUID("a11a11a1-0000-4000-8000-000000000000")
 
 
-class MonitorGroup(ApiModel):
+class MonitorGroupFields(ApiModel):
+    monitor_group_guid: UUID | None = None
+    description: Name
+    is_all: bool = False
+
+
+class MonitorGroup(MonitorGroupFields):
     """Uptrends' MonitorGroup (the quota fields are not modelled: there are no quotas here)."""
 
     monitor_group_guid: UUID
-    description: Name
-    is_all: bool = False
 
 
 class MonitorGroupMember(ApiModel):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
+from alerting.errors import NotFoundError
 from alerting.evaluation import DefinitionConfig
 from alerting.models.config import (
     LEVEL_IDS,
@@ -16,16 +16,14 @@ from alerting.models.config import (
     LevelIntegration,
 )
 from alerting.storage import keys, membership
-from alerting.storage.dynamo import (
-    page_of_kind,
-    query_all,
-    translated_errors,
-)
+from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 KIND = "AlertDefinition"
+LEVEL_INTEGRATION = "EscalationLevelIntegration"
 
 
 @dataclass(frozen=True)
@@ -46,47 +44,27 @@ def _member(sort_key: str) -> AlertDefinitionMember:
     return AlertDefinitionMember(monitor_guid=guid)
 
 
-class AlertDefinitions:
-    def __init__(self, table: Table) -> None:
-        self._table = table
+DEFINITION = ConfigKind(
+    KIND,
+    AlertDefinition,
+    keys.Kind.DEFINITION,
+    keys.definition,
+    lambda d: d.alert_definition_guid,
+    lambda d: d.alert_name,
+)
 
-    def create(self, definition: AlertDefinition) -> None:
+
+class AlertDefinitions(ConfigRepository[AlertDefinition]):
+    def __init__(self, table: Table) -> None:
+        super().__init__(table, DEFINITION)
+
+    def create(self, config: AlertDefinition, **attributes: Any) -> None:
         """A new definition gets its level slots: level 1 active on the first error, 2 and 3 inactive."""
-        guid = definition.alert_definition_guid
-        item: dict[str, Any] = {
-            **keys.definition(guid),
-            **keys.listing(keys.Kind.DEFINITION, definition.alert_name, guid),
-            "Config": definition.to_json_dict(),
-            "Levels": {str(i): EscalationLevel.default_slot(i).to_json_dict() for i in LEVEL_IDS},
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError(KIND, str(guid)) from exc
+        slots = {str(i): EscalationLevel.default_slot(i).to_json_dict() for i in LEVEL_IDS}
+        super().create(config, Levels=slots, **attributes)
 
     def _load(self, guid: UUID) -> _Definition:
-        with translated_errors():
-            item = self._table.get_item(Key=keys.definition(guid), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFoundError(KIND, str(guid))
-        return _definition(item)
-
-    def get(self, guid: UUID) -> AlertDefinition:
-        return self._load(guid).definition
-
-    def page(self, limit: int, cursor: str | None) -> tuple[list[AlertDefinition], str | None]:
-        return page_of_kind(self._table, keys.Kind.DEFINITION, AlertDefinition, limit, cursor)
-
-    def replace(self, definition: AlertDefinition) -> None:
-        guid = definition.alert_definition_guid
-        order = keys.listing(keys.Kind.DEFINITION, definition.alert_name, guid)["GSI1SK"]
-        self._update_existing(
-            keys.definition(guid),
-            "SET Config = :config, GSI1SK = :order",
-            {":config": definition.to_json_dict(), ":order": order},
-            guid,
-        )
+        return _definition(self._item(guid))
 
     def delete(self, guid: UUID) -> None:
         """Delete the definition, its level integrations and memberships, and unlink its monitors."""
@@ -127,41 +105,12 @@ class AlertDefinitions:
 
     def replace_level(self, guid: UUID, level: EscalationLevel) -> None:
         self._update_existing(
-            keys.definition(guid),
-            "SET Levels.#id = :level",
-            {":level": level.to_json_dict()},
-            guid,
-            names={"#id": str(level.id)},
+            guid, "SET Levels.#id = :level", {":level": level.to_json_dict()}, names={"#id": str(level.id)}
         )
-
-    def _update_existing(
-        self,
-        key: keys.Key,
-        expression: str,
-        values: dict[str, Any],
-        guid: UUID,
-        names: dict[str, str] | None = None,
-    ) -> None:
-        extra = {"ExpressionAttributeNames": names} if names else {}
-        try:
-            with translated_errors():
-                self._table.update_item(
-                    Key=key,
-                    UpdateExpression=expression,
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeValues=values,
-                    **extra,  # type: ignore[arg-type]
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError(KIND, str(guid)) from exc
 
     def members(self, guid: UUID) -> list[AlertDefinitionMember]:
         self._load(guid)
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :member)",
-            ExpressionAttributeValues={":pk": keys.definition_partition(guid), ":member": keys.MEMBER_PREFIX},
-        )
+        items = query_prefix(self._table, keys.definition_partition(guid), keys.MEMBER_PREFIX)
         return [_member(str(item["SK"])) for item in items]
 
     def add_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
@@ -182,13 +131,8 @@ class AlertDefinitions:
 
     def level_integrations(self, guid: UUID, level_id: int) -> list[LevelIntegration]:
         self.level(guid, level_id)
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": keys.definition_partition(guid),
-                ":prefix": keys.level_integration_prefix(level_id),
-            },
+        items = query_prefix(
+            self._table, keys.definition_partition(guid), keys.level_integration_prefix(level_id)
         )
         return [LevelIntegration.model_validate(item["Config"]) for item in items]
 
@@ -198,43 +142,21 @@ class AlertDefinitions:
                 Key=keys.level_integration(guid, level_id, integration_guid), ConsistentRead=True
             ).get("Item")
         if item is None:
-            raise NotFoundError("EscalationLevelIntegration", f"{guid}/{level_id}/{integration_guid}")
+            raise NotFoundError(LEVEL_INTEGRATION, f"{guid}/{level_id}/{integration_guid}")
         return LevelIntegration.model_validate(item["Config"])
 
     def attach(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
         self.level(guid, level_id)
-        item: dict[str, Any] = {
-            **keys.level_integration(guid, level_id, attached.integration_guid),
-            "Config": attached.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError("EscalationLevelIntegration", str(attached.integration_guid)) from exc
+        key = keys.level_integration(guid, level_id, attached.integration_guid)
+        self._put_new(key, LEVEL_INTEGRATION, attached.integration_guid, attached)
 
     def replace_level_integration(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
-        try:
-            with translated_errors():
-                self._table.put_item(
-                    Item={
-                        **keys.level_integration(guid, level_id, attached.integration_guid),
-                        "Config": attached.to_json_dict(),
-                    },
-                    ConditionExpression="attribute_exists(PK)",
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("EscalationLevelIntegration", str(attached.integration_guid)) from exc
+        key = keys.level_integration(guid, level_id, attached.integration_guid)
+        self._put_existing(key, LEVEL_INTEGRATION, attached.integration_guid, attached)
 
     def detach(self, guid: UUID, level_id: int, integration_guid: UUID) -> None:
-        try:
-            with translated_errors():
-                self._table.delete_item(
-                    Key=keys.level_integration(guid, level_id, integration_guid),
-                    ConditionExpression="attribute_exists(PK)",
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("EscalationLevelIntegration", str(integration_guid)) from exc
+        key = keys.level_integration(guid, level_id, integration_guid)
+        self._delete_existing(key, LEVEL_INTEGRATION, integration_guid)
 
     def config(self, guid: UUID) -> DefinitionConfig | None:
         """The definition as the evaluator needs it, in one query; None if it was deleted."""

@@ -10,7 +10,7 @@ from uuid import UUID
 from alerting.errors import ConcurrentUpdateError
 from alerting.models.delivery import DeliveryAttempt, DeliveryJob
 from alerting.storage import keys
-from alerting.storage.dynamo import query_all, translated_errors
+from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -79,11 +79,7 @@ class DeliveryLog:
 
     def last_job(self, alert_guid: UUID, integration_guid: UUID, target: str) -> DeliveryJob | None:
         """The job of the alert's latest attempt at that target, to send it again."""
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :attempt)",
-            ExpressionAttributeValues={":pk": keys.alert_partition(alert_guid), ":attempt": "ATTEMPT#"},
-        )
+        items = query_prefix(self._table, keys.alert_partition(alert_guid), "ATTEMPT#")
         infix = f"#{integration_guid}#{target}#"
         for item in reversed(items):
             if infix in str(item["SK"]) and "Job" in item:
@@ -103,9 +99,5 @@ class DeliveryLog:
 
     def attempts(self, alert_guid: UUID) -> list[DeliveryAttempt]:
         """Every attempt for the alert, oldest first (the sort key starts with the attempt time)."""
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :attempt)",
-            ExpressionAttributeValues={":pk": keys.alert_partition(alert_guid), ":attempt": "ATTEMPT#"},
-        )
+        items = query_prefix(self._table, keys.alert_partition(alert_guid), "ATTEMPT#")
         return [DeliveryAttempt.model_validate_json(str(item["Attempt"])) for item in items]

@@ -39,6 +39,16 @@ def translated_errors() -> Iterator[None]:
         raise UnavailableError(f"DynamoDB {code}") from exc
 
 
+@contextmanager
+def failed_condition_raises(error: AlertingError) -> Iterator[None]:
+    """The write inside raises this domain error when its condition fails (it exists, or it does not)."""
+    try:
+        with translated_errors():
+            yield
+    except ConcurrentUpdateError as exc:
+        raise error from exc
+
+
 def from_low_level(item: dict[str, Any]) -> dict[str, Any]:
     """An item from an error response, which the resource's client leaves in DynamoDB's wire format."""
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
@@ -72,6 +82,16 @@ def query_all(table: Table, **kwargs: Any) -> list[dict[str, Any]]:
             if "LastEvaluatedKey" not in page:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def query_prefix(table: Table, partition: str, prefix: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item of a partition whose sort key starts with the prefix, following pages."""
+    return query_all(
+        table,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+        ExpressionAttributeValues={":pk": partition, ":prefix": prefix},
+        **kwargs,
+    )
 
 
 def failed_conditions(exc: AlertingError) -> list[bool]:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
+from alerting.errors import NotFoundError
 from alerting.models.config import Integration, IntegrationService
 from alerting.storage import keys
-from alerting.storage.dynamo import page_of_kind, query_all, translated_errors
+from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 KIND = "Integration"
+SERVICE = "IntegrationService"
 
 
 @dataclass(frozen=True)
@@ -25,46 +27,14 @@ class IntegrationConfig:
     services: dict[UUID, IntegrationService]
 
 
-class Integrations:
+INTEGRATION = ConfigKind(
+    KIND, Integration, keys.Kind.INTEGRATION, keys.integration, lambda i: i.integration_guid, lambda i: i.name
+)
+
+
+class Integrations(ConfigRepository[Integration]):
     def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def create(self, integration: Integration) -> None:
-        guid = integration.integration_guid
-        item: dict[str, Any] = {
-            **keys.integration(guid),
-            **keys.listing(keys.Kind.INTEGRATION, integration.name, guid),
-            "Config": integration.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError(KIND, str(guid)) from exc
-
-    def get(self, guid: UUID) -> Integration:
-        with translated_errors():
-            item = self._table.get_item(Key=keys.integration(guid), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFoundError(KIND, str(guid))
-        return Integration.model_validate(item["Config"])
-
-    def page(self, limit: int, cursor: str | None) -> tuple[list[Integration], str | None]:
-        return page_of_kind(self._table, keys.Kind.INTEGRATION, Integration, limit, cursor)
-
-    def replace(self, integration: Integration) -> None:
-        guid = integration.integration_guid
-        order = keys.listing(keys.Kind.INTEGRATION, integration.name, guid)["GSI1SK"]
-        try:
-            with translated_errors():
-                self._table.update_item(
-                    Key=keys.integration(guid),
-                    UpdateExpression="SET Config = :config, GSI1SK = :order",
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeValues={":config": integration.to_json_dict(), ":order": order},
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError(KIND, str(guid)) from exc
+        super().__init__(table, INTEGRATION)
 
     def delete(self, guid: UUID) -> None:
         """Delete the integration and its services; levels still naming it skip it from then on."""
@@ -84,14 +54,7 @@ class Integrations:
         return list(self._services(guid).values())
 
     def _services(self, guid: UUID) -> dict[UUID, IntegrationService]:
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": keys.integration_partition(guid),
-                ":prefix": keys.SERVICE_PREFIX,
-            },
-        )
+        items = query_prefix(self._table, keys.integration_partition(guid), keys.SERVICE_PREFIX)
         services = [IntegrationService.model_validate(item["Config"]) for item in items]
         return {service.integration_service_guid: service for service in services}
 
@@ -99,40 +62,20 @@ class Integrations:
         with translated_errors():
             item = self._table.get_item(Key=keys.service(guid, service_guid), ConsistentRead=True).get("Item")
         if item is None:
-            raise NotFoundError("IntegrationService", str(service_guid))
+            raise NotFoundError(SERVICE, str(service_guid))
         return IntegrationService.model_validate(item["Config"])
 
     def add_service(self, guid: UUID, service: IntegrationService) -> None:
         self.get(guid)
-        item: dict[str, Any] = {
-            **keys.service(guid, service.integration_service_guid),
-            "Config": service.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError("IntegrationService", str(service.integration_service_guid)) from exc
+        service_guid = service.integration_service_guid
+        self._put_new(keys.service(guid, service_guid), SERVICE, service_guid, service)
 
     def replace_service(self, guid: UUID, service: IntegrationService) -> None:
-        item: dict[str, Any] = {
-            **keys.service(guid, service.integration_service_guid),
-            "Config": service.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("IntegrationService", str(service.integration_service_guid)) from exc
+        service_guid = service.integration_service_guid
+        self._put_existing(keys.service(guid, service_guid), SERVICE, service_guid, service)
 
     def delete_service(self, guid: UUID, service_guid: UUID) -> None:
-        try:
-            with translated_errors():
-                self._table.delete_item(
-                    Key=keys.service(guid, service_guid), ConditionExpression="attribute_exists(PK)"
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("IntegrationService", str(service_guid)) from exc
+        self._delete_existing(keys.service(guid, service_guid), SERVICE, service_guid)
 
     def config(self, guid: UUID) -> IntegrationConfig | None:
         """The integration and its services in one query; None if it was deleted."""

@@ -15,12 +15,8 @@ from uuid import UUID
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, InvalidInputError, NotFoundError
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, MonitorGroup, MonitorGroupMember
 from alerting.storage import keys, membership
-from alerting.storage.dynamo import (
-    failed_conditions,
-    page_of_kind,
-    query_all,
-    translated_errors,
-)
+from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.dynamo import failed_conditions, query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -40,57 +36,29 @@ class GroupConfig:
     alerts_stopped: bool
 
 
-class MonitorGroups:
+GROUP = ConfigKind(
+    KIND, MonitorGroup, keys.Kind.GROUP, keys.group, lambda g: g.monitor_group_guid, lambda g: g.description
+)
+
+
+class MonitorGroups(ConfigRepository[MonitorGroup]):
     def __init__(self, table: Table) -> None:
-        self._table = table
+        super().__init__(table, GROUP)
 
     def ensure_all(self) -> None:
         """The IsAll group exists from the start: created on first use of the group API."""
         with contextlib.suppress(AlreadyExistsError):
-            self._put(ALL_MONITORS)
+            super().create(ALL_MONITORS)
 
-    def create(self, group: MonitorGroup) -> None:
-        if group.is_all:
+    def create(self, config: MonitorGroup, **attributes: Any) -> None:
+        if config.is_all:
             raise InvalidInputError("IsAll", "only the predefined group holds all monitors")
-        self._put(group)
-
-    def _put(self, group: MonitorGroup) -> None:
-        guid = group.monitor_group_guid
-        item: dict[str, Any] = {
-            **keys.group(guid),
-            **keys.listing(keys.Kind.GROUP, group.description, guid),
-            "Config": group.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError(KIND, str(guid)) from exc
-
-    def _item(self, guid: UUID) -> dict[str, Any]:
-        with translated_errors():
-            item = self._table.get_item(Key=keys.group(guid), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFoundError(KIND, str(guid))
-        return item
-
-    def get(self, guid: UUID) -> MonitorGroup:
-        return MonitorGroup.model_validate(self._item(guid)["Config"])
-
-    def page(self, limit: int, cursor: str | None) -> tuple[list[MonitorGroup], str | None]:
-        return page_of_kind(self._table, keys.Kind.GROUP, MonitorGroup, limit, cursor)
+        super().create(config, **attributes)
 
     def members(self, guid: UUID) -> list[MonitorGroupMember]:
         """Explicit members; the IsAll group lists none (it holds every monitor)."""
         self._item(guid)
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :member)",
-            ExpressionAttributeValues={
-                ":pk": keys.group_partition(guid),
-                ":member": keys.MONITOR_MEMBER_PREFIX,
-            },
-        )
+        items = query_prefix(self._table, keys.group_partition(guid), keys.MONITOR_MEMBER_PREFIX)
         return [MonitorGroupMember(monitor_guid=UUID(str(item["SK"]).rsplit("#", 1)[1])) for item in items]
 
     def add_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
@@ -110,16 +78,7 @@ class MonitorGroups:
     def set_alerts_stopped(self, guid: UUID, stopped: bool) -> None:
         if guid == ALL_MONITORS_GROUP_GUID:
             self.ensure_all()
-        try:
-            with translated_errors():
-                self._table.update_item(
-                    Key=keys.group(guid),
-                    UpdateExpression="SET AlertsStopped = :stopped",
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeValues={":stopped": stopped},
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError(KIND, str(guid)) from exc
+        self._update_existing(guid, "SET AlertsStopped = :stopped", {":stopped": stopped})
 
     def add_to_definition(self, guid: UUID, definition_guid: UUID) -> None:
         if guid == ALL_MONITORS_GROUP_GUID:

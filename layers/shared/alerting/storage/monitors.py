@@ -21,12 +21,8 @@ from alerting.models.alert import Alert, Decision, MonitorState
 from alerting.models.config import MaintenancePeriod, Monitor
 from alerting.models.delivery import DeliveryJob
 from alerting.storage import keys
-from alerting.storage.dynamo import (
-    from_low_level,
-    page_of_kind,
-    query_all,
-    translated_errors,
-)
+from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.dynamo import from_low_level, query_all, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -89,51 +85,19 @@ def _record(item: dict[str, Any]) -> MonitorRecord:
     )
 
 
-class Monitors:
+MONITOR = ConfigKind(
+    "Monitor", Monitor, keys.Kind.MONITOR, keys.monitor, lambda m: m.monitor_guid, lambda m: m.name
+)
+
+
+class Monitors(ConfigRepository[Monitor]):
+    """Config writes leave the evaluation state in the same item alone."""
+
     def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def create(self, monitor: Monitor) -> None:
-        item: dict[str, Any] = {
-            **keys.monitor(monitor.monitor_guid),
-            **keys.listing(keys.Kind.MONITOR, monitor.name, monitor.monitor_guid),
-            "Config": monitor.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError("Monitor", str(monitor.monitor_guid)) from exc
-
-    def get(self, monitor_guid: UUID) -> Monitor:
-        return self.record(monitor_guid).monitor
+        super().__init__(table, MONITOR)
 
     def record(self, monitor_guid: UUID) -> MonitorRecord:
-        with translated_errors():
-            item = self._table.get_item(Key=keys.monitor(monitor_guid), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFoundError("Monitor", str(monitor_guid))
-        return _record(item)
-
-    def page(self, limit: int, cursor: str | None) -> tuple[list[Monitor], str | None]:
-        return page_of_kind(self._table, keys.Kind.MONITOR, Monitor, limit, cursor)
-
-    def replace(self, monitor: Monitor) -> None:
-        """Change the config; the evaluation state in the same item is left alone."""
-        listing = keys.listing(keys.Kind.MONITOR, monitor.name, monitor.monitor_guid)
-        try:
-            with translated_errors():
-                self._table.update_item(
-                    Key=keys.monitor(monitor.monitor_guid),
-                    UpdateExpression="SET Config = :config, GSI1SK = :order",
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeValues={
-                        ":config": monitor.to_json_dict(),
-                        ":order": listing["GSI1SK"],
-                    },
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("Monitor", str(monitor.monitor_guid)) from exc
+        return _record(self._item(monitor_guid))
 
     def delete(self, monitor_guid: UUID) -> None:
         """Delete the monitor and its memberships; its alert history expires by TTL."""

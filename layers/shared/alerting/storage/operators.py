@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
 from alerting.models.config import Operator
 from alerting.storage import keys
-from alerting.storage.dynamo import page_of_kind, query_all, translated_errors
+from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.dynamo import query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -16,85 +16,34 @@ if TYPE_CHECKING:
 KIND = "Operator"
 
 
-class Operators:
+OPERATOR = ConfigKind(
+    KIND, Operator, keys.Kind.OPERATOR, keys.operator, lambda o: o.operator_guid, lambda o: o.full_name
+)
+
+
+class Operators(ConfigRepository[Operator]):
     def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def create(self, operator: Operator) -> None:
-        guid = operator.operator_guid
-        item: dict[str, Any] = {
-            **keys.operator(guid),
-            **keys.listing(keys.Kind.OPERATOR, operator.full_name, guid),
-            "Config": operator.to_json_dict(),
-        }
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError(KIND, str(guid)) from exc
-
-    def get(self, guid: UUID) -> Operator:
-        with translated_errors():
-            item = self._table.get_item(Key=keys.operator(guid), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFoundError(KIND, str(guid))
-        return Operator.model_validate(item["Config"])
-
-    def page(self, limit: int, cursor: str | None) -> tuple[list[Operator], str | None]:
-        return page_of_kind(self._table, keys.Kind.OPERATOR, Operator, limit, cursor)
-
-    def replace(self, operator: Operator) -> None:
-        guid = operator.operator_guid
-        order = keys.listing(keys.Kind.OPERATOR, operator.full_name, guid)["GSI1SK"]
-        try:
-            with translated_errors():
-                self._table.update_item(
-                    Key=keys.operator(guid),
-                    UpdateExpression="SET Config = :config, GSI1SK = :order",
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeValues={":config": operator.to_json_dict(), ":order": order},
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError(KIND, str(guid)) from exc
+        super().__init__(table, OPERATOR)
 
     def delete(self, guid: UUID) -> None:
         """Delete the operator; levels still naming them skip them from then on."""
-        try:
-            with translated_errors():
-                self._table.delete_item(Key=keys.operator(guid), ConditionExpression="attribute_exists(PK)")
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError(KIND, str(guid)) from exc
+        self._delete_existing(keys.operator(guid), KIND, guid)
 
     # Level membership
     def add_to_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
         self.get(operator_guid)
-        try:
-            with translated_errors():
-                self._table.put_item(
-                    Item={**keys.level_operator(definition_guid, level_id, operator_guid)},
-                    ConditionExpression="attribute_not_exists(PK)",
-                )
-        except ConcurrentUpdateError as exc:
-            raise AlreadyExistsError("EscalationLevelMember", str(operator_guid)) from exc
+        key = keys.level_operator(definition_guid, level_id, operator_guid)
+        self._put_new(key, "EscalationLevelMember", operator_guid)
 
     def remove_from_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
-        try:
-            with translated_errors():
-                self._table.delete_item(
-                    Key=keys.level_operator(definition_guid, level_id, operator_guid),
-                    ConditionExpression="attribute_exists(PK)",
-                )
-        except ConcurrentUpdateError as exc:
-            raise NotFoundError("EscalationLevelMember", str(operator_guid)) from exc
+        key = keys.level_operator(definition_guid, level_id, operator_guid)
+        self._delete_existing(key, "EscalationLevelMember", operator_guid)
 
     def level_member_guids(self, definition_guid: UUID, level_id: int) -> list[UUID]:
-        items = query_all(
+        items = query_prefix(
             self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": keys.definition_partition(definition_guid),
-                ":prefix": keys.level_operator_prefix(level_id),
-            },
+            keys.definition_partition(definition_guid),
+            keys.level_operator_prefix(level_id),
             ProjectionExpression="SK",
         )
         return [UUID(str(item["SK"]).rsplit("#", 1)[1]) for item in items]

@@ -12,7 +12,7 @@ from uuid import UUID
 from alerting.errors import ConcurrentUpdateError, NotFoundError
 from alerting.models.delivery import TargetHealth
 from alerting.storage import keys
-from alerting.storage.dynamo import query_all, translated_errors
+from alerting.storage.dynamo import query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -50,14 +50,7 @@ class TargetHealthStore:
         return _health(item or {}, integration_guid, target)
 
     def all(self, integration_guid: UUID) -> list[TargetHealth]:
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": keys.integration_partition(integration_guid),
-                ":prefix": keys.TARGET_PREFIX,
-            },
-        )
+        items = query_prefix(self._table, keys.integration_partition(integration_guid), keys.TARGET_PREFIX)
         return [
             _health(item, integration_guid, str(item["SK"]).removeprefix(keys.TARGET_PREFIX))
             for item in items

@@ -1,0 +1,179 @@
+"""Alert definitions: their members, escalation levels, the integrations and operators of each level."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+from aws_lambda_powertools.event_handler import Response
+
+from alerting.composition import config_api_root
+from alerting.models.api import (
+    AlertDefinitionInput,
+    AlertDefinitionMonitor,
+    AlertDefinitionMonitorGroup,
+    AlertDefinitionOperator,
+    AlertDefinitionPatch,
+    EscalationLevelMember,
+    EscalationLevelPatch,
+    LevelIntegrationPatch,
+    LevelIntegrationView,
+)
+from alerting.models.config import AlertDefinition, AlertDefinitionMember, EscalationLevel
+
+from .shapes import Cursor, LevelId, Take, no_content, page, resource_router
+
+router = resource_router()
+
+DEFINITION = "/AlertDefinition/<alertDefinitionGuid>"
+LEVEL = DEFINITION + "/EscalationLevel/<escalationLevelId>"
+LEVEL_INTEGRATIONS = LEVEL + "/Integration"
+LEVEL_MEMBERS = LEVEL + "/Member"
+
+
+@router.get("/AlertDefinition")
+def list_definitions(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
+    return page(*config_api_root().list_definitions(Take, Cursor))
+
+
+@router.post("/AlertDefinition", status_code=HTTPStatus.CREATED)
+def create_definition(body: AlertDefinitionInput) -> AlertDefinition:
+    return config_api_root().create_definition(body)
+
+
+@router.get(DEFINITION)
+def get_definition(alertDefinitionGuid: UUID) -> AlertDefinition:
+    return config_api_root().get_definition(alertDefinitionGuid)
+
+
+@router.put(DEFINITION)
+def replace_definition(alertDefinitionGuid: UUID, body: AlertDefinitionInput) -> Response[None]:
+    config_api_root().replace_definition(alertDefinitionGuid, body)
+    return no_content()
+
+
+@router.patch(DEFINITION)
+def patch_definition(alertDefinitionGuid: UUID, body: AlertDefinitionPatch) -> Response[None]:
+    config_api_root().patch_definition(alertDefinitionGuid, body)
+    return no_content()
+
+
+@router.delete(DEFINITION)
+def delete_definition(alertDefinitionGuid: UUID) -> Response[None]:
+    config_api_root().delete_definition(alertDefinitionGuid)
+    return no_content()
+
+
+# Members: monitors and monitor groups
+@router.get(DEFINITION + "/Member")
+def list_members(alertDefinitionGuid: UUID) -> list[AlertDefinitionMember]:
+    return config_api_root().list_definition_members(alertDefinitionGuid)
+
+
+@router.post(DEFINITION + "/Member/Monitor/<monitorGuid>", status_code=HTTPStatus.CREATED)
+def add_monitor_member(alertDefinitionGuid: UUID, monitorGuid: UUID) -> AlertDefinitionMonitor:
+    return config_api_root().add_definition_monitor(alertDefinitionGuid, monitorGuid)
+
+
+@router.delete(DEFINITION + "/Member/Monitor/<monitorGuid>")
+def remove_monitor_member(alertDefinitionGuid: UUID, monitorGuid: UUID) -> Response[None]:
+    config_api_root().remove_definition_monitor(alertDefinitionGuid, monitorGuid)
+    return no_content()
+
+
+@router.post(DEFINITION + "/Member/MonitorGroup/<monitorGroupGuid>", status_code=HTTPStatus.CREATED)
+def add_group_to_definition(alertDefinitionGuid: UUID, monitorGroupGuid: UUID) -> AlertDefinitionMonitorGroup:
+    return config_api_root().add_definition_group(alertDefinitionGuid, monitorGroupGuid)
+
+
+@router.delete(DEFINITION + "/Member/MonitorGroup/<monitorGroupGuid>")
+def remove_group_from_definition(alertDefinitionGuid: UUID, monitorGroupGuid: UUID) -> Response[None]:
+    config_api_root().remove_definition_group(alertDefinitionGuid, monitorGroupGuid)
+    return no_content()
+
+
+# Escalation levels (fixed slots 1..3)
+@router.get(DEFINITION + "/EscalationLevel")
+def list_levels(alertDefinitionGuid: UUID) -> list[EscalationLevel]:
+    return config_api_root().list_levels(alertDefinitionGuid)
+
+
+@router.get(LEVEL)
+def get_level(alertDefinitionGuid: UUID, escalationLevelId: LevelId) -> EscalationLevel:
+    return config_api_root().get_level(alertDefinitionGuid, escalationLevelId)
+
+
+@router.put(LEVEL)
+def replace_level(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, body: EscalationLevel
+) -> Response[None]:
+    config_api_root().replace_level(alertDefinitionGuid, escalationLevelId, body)
+    return no_content()
+
+
+@router.patch(LEVEL)
+def patch_level(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, body: EscalationLevelPatch
+) -> Response[None]:
+    config_api_root().patch_level(alertDefinitionGuid, escalationLevelId, body)
+    return no_content()
+
+
+# Integrations attached to an escalation level
+@router.get(LEVEL_INTEGRATIONS)
+def list_level_integrations(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId
+) -> list[LevelIntegrationView]:
+    return config_api_root().list_level_integrations(alertDefinitionGuid, escalationLevelId)
+
+
+@router.post(LEVEL_INTEGRATIONS, status_code=HTTPStatus.CREATED)
+def attach_integration(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, body: LevelIntegrationPatch
+) -> LevelIntegrationView:
+    return config_api_root().attach_integration(alertDefinitionGuid, escalationLevelId, body)
+
+
+@router.get(LEVEL_INTEGRATIONS + "/<integrationGuid>")
+def get_level_integration(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, integrationGuid: UUID
+) -> LevelIntegrationView:
+    return config_api_root().get_level_integration(alertDefinitionGuid, escalationLevelId, integrationGuid)
+
+
+@router.route(LEVEL_INTEGRATIONS + "/<integrationGuid>", method=["PATCH", "PUT"])
+def patch_level_integration(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, integrationGuid: UUID, body: LevelIntegrationPatch
+) -> Response[None]:
+    config_api_root().patch_level_integration(alertDefinitionGuid, escalationLevelId, integrationGuid, body)
+    return no_content()
+
+
+@router.delete(LEVEL_INTEGRATIONS + "/<integrationGuid>")
+def detach_integration(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, integrationGuid: UUID
+) -> Response[None]:
+    config_api_root().detach_integration(alertDefinitionGuid, escalationLevelId, integrationGuid)
+    return no_content()
+
+
+# Operators who are members of an escalation level
+@router.get(LEVEL_MEMBERS)
+def list_level_members(alertDefinitionGuid: UUID, escalationLevelId: LevelId) -> list[EscalationLevelMember]:
+    return config_api_root().list_level_members(alertDefinitionGuid, escalationLevelId)
+
+
+@router.post(LEVEL_MEMBERS + "/Operator/<operatorGuid>", status_code=HTTPStatus.CREATED)
+def add_level_operator(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, operatorGuid: UUID
+) -> AlertDefinitionOperator:
+    return config_api_root().add_level_operator(alertDefinitionGuid, escalationLevelId, operatorGuid)
+
+
+@router.delete(LEVEL_MEMBERS + "/Operator/<operatorGuid>")
+def remove_level_operator(
+    alertDefinitionGuid: UUID, escalationLevelId: LevelId, operatorGuid: UUID
+) -> Response[None]:
+    config_api_root().remove_level_operator(alertDefinitionGuid, escalationLevelId, operatorGuid)
+    return no_content()

@@ -1,0 +1,60 @@
+"""Monitor groups: their members and the switch that stops their alerts."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+from aws_lambda_powertools.event_handler import Response
+
+from alerting.composition import config_api_root
+from alerting.models.api import MonitorGroupInput
+from alerting.models.config import MonitorGroup, MonitorGroupMember
+
+from .shapes import Cursor, Take, no_content, page, resource_router
+
+router = resource_router()
+
+
+@router.get("/MonitorGroup")
+def list_groups(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
+    return page(*config_api_root().list_monitor_groups(Take, Cursor))
+
+
+@router.post("/MonitorGroup", status_code=HTTPStatus.CREATED)
+def create_group(body: MonitorGroupInput) -> MonitorGroup:
+    return config_api_root().create_monitor_group(body)
+
+
+@router.get("/MonitorGroup/<monitorGroupGuid>")
+def get_group(monitorGroupGuid: UUID) -> MonitorGroup:
+    return config_api_root().get_monitor_group(monitorGroupGuid)
+
+
+@router.get("/MonitorGroup/<monitorGroupGuid>/Member")
+def list_group_members(monitorGroupGuid: UUID) -> list[MonitorGroupMember]:
+    return config_api_root().list_group_members(monitorGroupGuid)
+
+
+@router.post("/MonitorGroup/<monitorGroupGuid>/Member/<monitorGuid>", status_code=HTTPStatus.CREATED)
+def add_group_member(monitorGroupGuid: UUID, monitorGuid: UUID) -> MonitorGroupMember:
+    return config_api_root().add_group_member(monitorGroupGuid, monitorGuid)
+
+
+@router.delete("/MonitorGroup/<monitorGroupGuid>/Member/<monitorGuid>")
+def remove_group_member(monitorGroupGuid: UUID, monitorGuid: UUID) -> Response[None]:
+    config_api_root().remove_group_member(monitorGroupGuid, monitorGuid)
+    return no_content()
+
+
+@router.post("/MonitorGroup/<monitorGroupGuid>/StopAllMonitorAlerts")
+def stop_group_alerts(monitorGroupGuid: UUID) -> Response[None]:
+    config_api_root().set_group_alerts_stopped(monitorGroupGuid, stopped=True)
+    return no_content()
+
+
+@router.post("/MonitorGroup/<monitorGroupGuid>/StartAllMonitorAlerts")
+def start_group_alerts(monitorGroupGuid: UUID) -> Response[None]:
+    config_api_root().set_group_alerts_stopped(monitorGroupGuid, stopped=False)
+    return no_content()

@@ -1,0 +1,79 @@
+"""Monitors (the alerting view), their maintenance periods and the record of what was decided for them."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+from aws_lambda_powertools.event_handler import Response
+
+from alerting.composition import config_api_root
+from alerting.models.api import DecisionPage, MonitorInput, MonitorPatch
+from alerting.models.config import MaintenancePeriod, Monitor
+
+from .shapes import Cursor, HistoryTake, Take, no_content, page, resource_router
+
+router = resource_router()
+
+
+@router.get("/Monitor")
+def list_monitors(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
+    return page(*config_api_root().list_monitors(Take, Cursor))
+
+
+@router.post("/Monitor", status_code=HTTPStatus.CREATED)
+def create_monitor(body: MonitorInput) -> Monitor:
+    return config_api_root().create_monitor(body)
+
+
+@router.get("/Monitor/<monitorGuid>")
+def get_monitor(monitorGuid: UUID) -> Monitor:
+    return config_api_root().get_monitor(monitorGuid)
+
+
+@router.put("/Monitor/<monitorGuid>")
+def replace_monitor(monitorGuid: UUID, body: MonitorInput) -> Response[None]:
+    config_api_root().replace_monitor(monitorGuid, body)
+    return no_content()
+
+
+@router.patch("/Monitor/<monitorGuid>")
+def patch_monitor(monitorGuid: UUID, body: MonitorPatch) -> Response[None]:
+    config_api_root().patch_monitor(monitorGuid, body)
+    return no_content()
+
+
+@router.delete("/Monitor/<monitorGuid>")
+def delete_monitor(monitorGuid: UUID) -> Response[None]:
+    config_api_root().delete_monitor(monitorGuid)
+    return no_content()
+
+
+@router.get("/Monitor/<monitorGuid>/MaintenancePeriod")
+def list_maintenance(monitorGuid: UUID) -> list[MaintenancePeriod]:
+    return config_api_root().list_maintenance_periods(monitorGuid)
+
+
+@router.post("/Monitor/<monitorGuid>/MaintenancePeriod", status_code=HTTPStatus.CREATED)
+def add_maintenance(monitorGuid: UUID, body: MaintenancePeriod) -> MaintenancePeriod:
+    return config_api_root().add_maintenance_period(monitorGuid, body)
+
+
+@router.put("/Monitor/<monitorGuid>/MaintenancePeriod/<maintenancePeriodId>")
+def replace_maintenance(
+    monitorGuid: UUID, maintenancePeriodId: int, body: MaintenancePeriod
+) -> Response[None]:
+    config_api_root().replace_maintenance_period(monitorGuid, maintenancePeriodId, body)
+    return no_content()
+
+
+@router.delete("/Monitor/<monitorGuid>/MaintenancePeriod/<maintenancePeriodId>")
+def delete_maintenance(monitorGuid: UUID, maintenancePeriodId: int) -> Response[None]:
+    config_api_root().delete_maintenance_period(monitorGuid, maintenancePeriodId)
+    return no_content()
+
+
+@router.get("/Monitor/<monitorGuid>/Decision")
+def list_decisions(monitorGuid: UUID, Take: HistoryTake = 100, Cursor: Cursor = None) -> DecisionPage:
+    return config_api_root().list_decisions(monitorGuid, Take, Cursor)

@@ -1,0 +1,31 @@
+"""What the routers share: their constructor, query and path parameter types, responses without a model."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+Take = Annotated[int, Query(ge=1, le=1000, description="Page size")]
+HistoryTake = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100)")]
+Cursor = Annotated[str | None, Query(description="Cursors.Next of the previous page")]
+LevelId = Annotated[int, Path(ge=1, le=3)]
+
+
+def resource_router() -> APIGatewayRouter:
+    """The router of one resource's routes."""
+    return APIGatewayRouter()  # type: ignore[no-untyped-call]  # Powertools leaves Router.__init__ unannotated
+
+
+def no_content() -> Response[None]:
+    return Response(HTTPStatus.NO_CONTENT)
+
+
+def page(items: list[Any], next_cursor: str | None) -> Response[Any]:
+    """A plain array as Uptrends returns; the next page's cursor, if any, in a header."""
+    headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
+    body = [item.to_json_dict() for item in items]
+    return Response(HTTPStatus.OK, content_types.APPLICATION_JSON, body, headers)
