@@ -4,12 +4,13 @@ and injected faults they share with the StatusHub simulator (`local.statushub`) 
 from __future__ import annotations
 
 import math
+import secrets
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask import Response, current_app, g, jsonify, request
 
@@ -51,6 +52,27 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     response.status_code = status
     response.headers.update(headers or {})
     return response
+
+
+class KeyHolder(Protocol):
+    api_key: str
+
+
+Holder = TypeVar("Holder", bound=KeyHolder)
+
+
+def key_owner(holders: Iterable[Holder], key: str) -> Holder | None:
+    """The hub or page whose API key is `key`, compared in constant time; None for an empty or unknown one."""
+    return next((h for h in holders if key and secrets.compare_digest(h.api_key, key)), None)
+
+
+def required_name() -> str | Response:
+    """The non-empty `name` of an admin request's JSON body, or the 400 both simulators answer without one."""
+    body = request.get_json(silent=True)
+    name: Any = body.get("name") if isinstance(body, dict) else None
+    if isinstance(name, str) and name.strip():
+        return name
+    return json_response({"error": "name: must be a non-empty string"}, 400)
 
 
 @dataclass

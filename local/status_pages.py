@@ -18,12 +18,10 @@ Requests to both APIs appear in `GET /api/requests` with `service_id` = the hub 
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, current_app, render_template_string
-from werkzeug.serving import make_server
 
 from local import statushub_api, statuspage
 from local.status_page_gate import system_clock
@@ -33,6 +31,7 @@ from local.statushub import (
     HubState,
     StatusHubSimulator,
     create_app,
+    serve,
 )
 
 if TYPE_CHECKING:
@@ -201,18 +200,7 @@ class StatusPagesSimulator(StatusHubSimulator):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Run the StatusHub simulator with both status-page APIs.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8026)
-    args = parser.parse_args(argv)
-    server = make_server(args.host, args.port, create_status_pages_app(), threaded=True)
-    print(f"http://{args.host}:{server.server_port}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve(create_status_pages_app(), "Run the StatusHub simulator with both status-page APIs.", 8026, argv)
 
 
 if __name__ == "__main__":

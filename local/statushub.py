@@ -561,12 +561,13 @@ class StatusHubSimulator:
         self.stop()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Run the StatusHub simulator in the foreground.")
+def serve(app: Flask, description: str, default_port: int, argv: list[str] | None) -> None:
+    """Serve a simulator app in the foreground until interrupted (the CLI of each simulator)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8025)
+    parser.add_argument("--port", type=int, default=default_port)
     args = parser.parse_args(argv)
-    server = make_server(args.host, args.port, create_app(), threaded=True)
+    server = make_server(args.host, args.port, app, threaded=True)
     print(f"http://{args.host}:{server.server_port}", flush=True)
     try:
         server.serve_forever()
@@ -574,6 +575,10 @@ def main(argv: list[str] | None = None) -> None:
         pass
     finally:
         server.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    serve(create_app(), "Run the StatusHub simulator in the foreground.", 8025, argv)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ from local.status_page_gate import (
     is_int,
     iso,
     json_response,
+    key_owner,
     open_request,
     parse_time,
+    required_name,
     system_clock,
     too_many_requests,
 )
@@ -335,7 +337,7 @@ def _gate() -> Response | None:
         return refused
     key = request.headers.get("X-API-KEY", "")
     with state.lock:
-        owner = next((h for h in state.hubs.values() if key and secrets.compare_digest(h.api_key, key)), None)
+        owner = key_owner(state.hubs.values(), key)
         if owner is None:
             return json_response({"error": "Unauthorized - invalid or missing X-API-KEY"}, 401)
         if owner.id != hub_id:
@@ -449,16 +451,11 @@ def list_services(hub_id: str) -> ResponseReturnValue:
         )
 
 
-def _name(body: Any) -> str | None:
-    name: Any = body.get("name") if isinstance(body, dict) else None
-    return name if isinstance(name, str) and name.strip() else None
-
-
 @admin.post("")
 def create_hub() -> ResponseReturnValue:
-    name = _name(request.get_json(silent=True))
-    if name is None:
-        return json_response({"error": "name: must be a non-empty string"}, 400)
+    name = required_name()
+    if not isinstance(name, str):
+        return name
     state = _state()
     with state.lock:
         hub = Hub(f"hub-{next(state.hub_numbers)}", name, secrets.token_hex(16))
@@ -468,9 +465,9 @@ def create_hub() -> ResponseReturnValue:
 
 @admin.post("/<hub_id>/services")
 def create_hub_service(hub_id: str) -> ResponseReturnValue:
-    name = _name(request.get_json(silent=True))
-    if name is None:
-        return json_response({"error": "name: must be a non-empty string"}, 400)
+    name = required_name()
+    if not isinstance(name, str):
+        return name
     state = _state()
     with state.lock:
         hub = state.hubs.get(hub_id)

@@ -23,8 +23,10 @@ from local.status_page_gate import (
     close_request,
     iso,
     json_response,
+    key_owner,
     open_request,
     parse_time,
+    required_name,
     system_clock,
     too_many_requests,
 )
@@ -236,9 +238,7 @@ def _gate() -> Response | None:
         return refused
     key = _api_key()
     with state.lock:
-        owner = next(
-            (p for p in state.pages.values() if key and secrets.compare_digest(p.api_key, key)), None
-        )
+        owner = key_owner(state.pages.values(), key)
         if owner is None:
             return json_response({"error": "Could not authenticate"}, 401)
         if owner.id != page_id:
@@ -415,16 +415,11 @@ def one_component(page_id: str, component_id: str) -> ResponseReturnValue:
         return json_response(component.to_json())
 
 
-def _name(body: Any) -> str | None:
-    name: Any = body.get("name") if isinstance(body, dict) else None
-    return name if isinstance(name, str) and name.strip() else None
-
-
 @admin.post("")
 def create_page() -> ResponseReturnValue:
-    name = _name(request.get_json(silent=True))
-    if name is None:
-        return json_response({"error": "name: must be a non-empty string"}, 400)
+    name = required_name()
+    if not isinstance(name, str):
+        return name
     state = _state()
     with state.lock:
         page = Page(_new_id(), name, secrets.token_hex(16))
@@ -434,9 +429,9 @@ def create_page() -> ResponseReturnValue:
 
 @admin.post("/<page_id>/components")
 def create_component(page_id: str) -> ResponseReturnValue:
-    name = _name(request.get_json(silent=True))
-    if name is None:
-        return json_response({"error": "name: must be a non-empty string"}, 400)
+    name = required_name()
+    if not isinstance(name, str):
+        return name
     state = _state()
     with state.lock:
         page = state.pages.get(page_id)

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import boto3
 import httpx
 
+from alerting.api.configuration import Configuration
 from alerting.api.facade import ConfigApi
 from alerting.api.monitor_alerting import MonitorAlerting
-from alerting.configuration import Configuration
 from alerting.dead_letters import EventDeadLetters
 from alerting.delivery.attempt import DeliveryDependencies
 from alerting.delivery.health import OperationalEvents, TargetHealthTracker

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from alerting.api.configuration import Configuration
 from alerting.api.monitor_alerting import MonitorAlerting, utc_or_none
-from alerting.configuration import Configuration
 from alerting.delivery.replay import Replay
 from alerting.models.api import (
     AlertDefinitionInput,

@@ -64,6 +64,12 @@ def patched(current: M, patch: ApiModel, guid_field: str) -> M:
     return type(current).model_validate({**current.model_dump(), **changes})
 
 
+def replacement(model: type[M], given: ApiModel, guid_field: str, guid: UUID) -> M:
+    """The stored form of a PUT body for the item at `guid`; a GUID in the body must match the path's."""
+    _same_guid(getattr(given, guid_field), guid, guid_field)
+    return model.model_validate({**given.model_dump(), guid_field: guid})
+
+
 def _same_guid(given: object, expected: object, guid_field: str) -> None:
     if given is not None and given != expected:
         raise InvalidInputError(_pascal(guid_field), "does not match the guid in the path")
@@ -84,26 +90,26 @@ class Configuration:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     address_policy: AddressPolicy = field(default_factory=AddressPolicy)
 
+    def _created(self, model: type[M], given: ApiModel, guid_field: str) -> M:
+        """The stored form of a POST body, under the GUID it gives or a new one."""
+        guid = getattr(given, guid_field) or self.new_guid()
+        return model.model_validate({**given.model_dump(), guid_field: guid})
+
     # Monitors
     def create_monitor(self, given: MonitorInput) -> Monitor:
-        monitor = Monitor.model_validate(
-            {**given.model_dump(), "monitor_guid": given.monitor_guid or self.new_guid()}
-        )
+        monitor = self._created(Monitor, given, "monitor_guid")
         self.monitors.create(monitor)
         return monitor
 
     def replace_monitor(self, guid: UUID, given: MonitorInput) -> None:
-        _same_guid(given.monitor_guid, guid, "monitor_guid")
-        self.monitors.replace(Monitor.model_validate({**given.model_dump(), "monitor_guid": guid}))
+        self.monitors.replace(replacement(Monitor, given, "monitor_guid", guid))
 
     def patch_monitor(self, guid: UUID, patch: MonitorPatch) -> None:
         self.monitors.replace(patched(self.monitors.get(guid), patch, "monitor_guid"))
 
     # Integrations
     def create_integration(self, given: IntegrationInput) -> IntegrationView:
-        integration = Integration.model_validate(
-            {**given.model_dump(), "integration_guid": given.integration_guid or self.new_guid()}
-        )
+        integration = self._created(Integration, given, "integration_guid")
         check_integration(integration, self.clock(), self.account)
         self._check_integration(integration)
         self.integrations.create(integration)
@@ -160,21 +166,13 @@ class Configuration:
         integration = self.integrations.get(guid)
         if not spec_for(integration.type).services:
             raise InvalidInputError("Type", "services exist only on integrations of Type Statushub")
-        service = IntegrationService.model_validate(
-            {
-                **given.model_dump(),
-                "integration_service_guid": given.integration_service_guid or self.new_guid(),
-            }
-        )
+        service = self._created(IntegrationService, given, "integration_service_guid")
         self._check_url("Url", str(service.url))
         self.integrations.add_service(guid, service)
         return masked_service(service)
 
     def replace_service(self, guid: UUID, service_guid: UUID, given: ServiceInput) -> None:
-        _same_guid(given.integration_service_guid, service_guid, "integration_service_guid")
-        service = IntegrationService.model_validate(
-            {**given.model_dump(), "integration_service_guid": service_guid}
-        )
+        service = replacement(IntegrationService, given, "integration_service_guid", service_guid)
         if masking.is_masked(str(service.url)):  # the masked URL a GET showed: the stored token stays
             service = service.model_copy(update={"url": self.integrations.service(guid, service_guid).url})
         self._check_url("Url", str(service.url))
@@ -188,17 +186,12 @@ class Configuration:
 
     # Alert definitions
     def create_definition(self, given: AlertDefinitionInput) -> AlertDefinition:
-        definition = AlertDefinition.model_validate(
-            {**given.model_dump(), "alert_definition_guid": given.alert_definition_guid or self.new_guid()}
-        )
+        definition = self._created(AlertDefinition, given, "alert_definition_guid")
         self.definitions.create(definition)
         return definition
 
     def replace_definition(self, guid: UUID, given: AlertDefinitionInput) -> None:
-        _same_guid(given.alert_definition_guid, guid, "alert_definition_guid")
-        self.definitions.replace(
-            AlertDefinition.model_validate({**given.model_dump(), "alert_definition_guid": guid})
-        )
+        self.definitions.replace(replacement(AlertDefinition, given, "alert_definition_guid", guid))
 
     def patch_definition(self, guid: UUID, patch: AlertDefinitionPatch) -> None:
         self.definitions.replace(patched(self.definitions.get(guid), patch, "alert_definition_guid"))
@@ -311,9 +304,7 @@ class Configuration:
 
     # Operators and the levels they are members of
     def create_operator(self, given: OperatorInput) -> Operator:
-        operator = Operator.model_validate(
-            {**given.model_dump(), "operator_guid": given.operator_guid or self.new_guid()}
-        )
+        operator = self._created(Operator, given, "operator_guid")
         self.operators.create(operator)
         return operator
 
