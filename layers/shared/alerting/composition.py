@@ -18,16 +18,16 @@ import httpx
 from alerting.api.configuration import Configuration
 from alerting.api.facade import ConfigApi
 from alerting.api.monitor_alerting import MonitorAlerting
-from alerting.dead_letters import EventDeadLetters
 from alerting.delivery.attempt import DeliveryDependencies
 from alerting.delivery.health import OperationalEvents, TargetHealthTracker
 from alerting.delivery.outbound import Channels
-from alerting.delivery.queue import DeliveryQueue
 from alerting.delivery.replay import Replay
 from alerting.delivery.secrets import SecretResolver
 from alerting.delivery.test_send import IntegrationTester
 from alerting.delivery.transport import AddressPolicy, PinnedTransport
 from alerting.intake import IntakeDependencies
+from alerting.messaging.dead_letters import EventDeadLetters
+from alerting.messaging.delivery_queue import DeliveryQueue
 from alerting.settings import Settings
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.alert_history import AlertHistory

@@ -14,9 +14,9 @@ from uuid import UUID
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from alerting.delivery.queue import DeliveryQueue
 from alerting.errors import ConcurrentUpdateError, NotFoundError
 from alerting.evaluation import Evaluation, MonitorConfig, Verdict, evaluate_check, evaluate_tick, next_due
+from alerting.messaging.delivery_queue import DeliveryQueue
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
 from alerting.observability import Metric, logger, metrics

@@ -21,7 +21,6 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from alerting.delivery.health import TargetHealthTracker
 from alerting.delivery.outbound import Channels, Outbound, Recipients, Step, level_variables
-from alerting.delivery.queue import DeliveryQueue
 from alerting.delivery.secrets import SecretResolver
 from alerting.delivery.senders import SENDERS
 from alerting.delivery.transport import Result, Verdict
@@ -32,6 +31,7 @@ from alerting.errors import (
     UnavailableError,
 )
 from alerting.integrations import spec_for
+from alerting.messaging.delivery_queue import DeliveryQueue
 from alerting.models.config import LevelIntegration
 from alerting.models.delivery import DeliveryAttempt, DeliveryJob, HttpExchange, Outcome, TargetHealth
 from alerting.observability import Metric, logger, metrics

@@ -15,8 +15,8 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from alerting.delivery.queue import DeliveryQueue
 from alerting.errors import NotFoundError
+from alerting.messaging.delivery_queue import DeliveryQueue
 from alerting.models.api import RedriveResult
 from alerting.models.delivery import DeliveryJob
 from alerting.observability import logger

@@ -1,0 +1,1 @@
+"""SQS: the delivery queue with its dead letters, and the evaluator's dead-letter queue."""
