@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from alerting.models.config import UserDefinedFunction
 from alerting.models.delivery import HttpExchange
 
 MASK = "****"
@@ -92,6 +93,38 @@ def keep_masked(given: Mapping[str, str], stored: Mapping[str, str]) -> dict[str
         name: stored.get(name, value) if is_masked(value) and name in stored else value
         for name, value in given.items()
     }
+
+
+# The write-only keys of a user-defined function.
+FUNCTION_KEYS = ("hash_key", "jwt_signing_key")
+
+
+def mask_functions(functions: Iterable[UserDefinedFunction]) -> list[UserDefinedFunction]:
+    return [
+        function.model_copy(update={key: MASK for key in FUNCTION_KEYS if getattr(function, key)})
+        for function in functions
+    ]
+
+
+def keep_masked_functions(
+    given: Iterable[UserDefinedFunction], stored: Iterable[UserDefinedFunction]
+) -> list[UserDefinedFunction]:
+    """A key written back masked keeps the key stored for the function of that name."""
+    by_name = {function.name: function for function in stored}
+    kept = []
+    for function in given:
+        earlier = by_name.get(function.name)
+        update = {
+            key: getattr(earlier, key) if earlier else ""
+            for key in FUNCTION_KEYS
+            if is_masked(getattr(function, key))
+        }
+        kept.append(function.model_copy(update=update))
+    return kept
+
+
+def function_keys(functions: Iterable[UserDefinedFunction]) -> list[str]:
+    return [getattr(function, key) for function in functions for key in FUNCTION_KEYS]
 
 
 def secret_values(

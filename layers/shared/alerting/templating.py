@@ -4,6 +4,8 @@
     {{@JsonEncode({{@monitor.notes}})}}     the inner text, escaped for a JSON string (no quotes added)
     {{@XmlEncode(...)}}                     the inner text, escaped for XML; both nest
     {{@CustomField(Team)}}                  a custom field of the monitor ("" when the monitor has none)
+    {{@Severity({{@alert.type}})}}          a user-defined function of the integration (its `Functions`)
+                                            on the inner text; `{{@Severity(@alert.type)}}` is the same
 
 In a JSON body (`json_body=True`) a tag can never break the JSON: the renderer knows, from the literal
 text around it, whether the tag stands inside a JSON string (its value is escaped; a `JsonEncode` result
@@ -13,18 +15,27 @@ else becomes a quoted JSON string).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from alerting.errors import TemplateError
+from alerting.errors import InvalidInputError, TemplateError
 from alerting.models.alert import Alert, AlertType
-from alerting.models.config import CustomField, Monitor, MonitorType
+from alerting.models.config import (
+    CustomField,
+    FunctionType,
+    Monitor,
+    MonitorType,
+    UserDefinedFunction,
+)
 
 SYSTEM_VARIABLES = (
     "account.accountId",
@@ -114,12 +125,14 @@ class CustomFieldRef:
 
 
 @dataclass(frozen=True)
-class Encode:
+class Call:
+    """An encoder, or a user-defined function of the integration, applied to the inner text."""
+
     function: str
     inner: tuple[Node, ...]
 
 
-Node = Text | Variable | CustomFieldRef | Encode
+Node = Text | Variable | CustomFieldRef | Call
 
 
 @dataclass(frozen=True)
@@ -136,8 +149,16 @@ def _variables(nodes: tuple[Node, ...]) -> Iterator[str]:
     for node in nodes:
         if isinstance(node, Variable):
             yield node.name
-        elif isinstance(node, Encode):
+        elif isinstance(node, Call):
             yield from _variables(node.inner)
+
+
+def _calls(nodes: tuple[Node, ...]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Call):
+            if node.function not in _ENCODERS:
+                yield node.function
+            yield from _calls(node.inner)
 
 
 def parse(source: str) -> Template:
@@ -184,22 +205,28 @@ def _tag(source: str, pos: int) -> tuple[Node, int]:
         if end < 0:
             raise TemplateError(f"'{{{{@CustomField(' at position {match.start()} is not closed by ')}}}}'")
         return CustomFieldRef(source[pos + 1 : end].strip()), end + 3
-    if name not in _ENCODERS:
-        raise TemplateError(f"unknown function @{name}: use JsonEncode, XmlEncode or CustomField")
     inner, end = _sequence(source, pos + 1, inside_call=True)
     # `{{@JsonEncode(@monitor.notes)}}` is accepted as a shorthand for the nested tag.
     if len(inner) == 1 and isinstance(inner[0], Text):
         bare = inner[0].value.strip()
         if bare.startswith("@") and _NAME.fullmatch(bare[1:]):
             inner = (Variable(bare[1:]),)
-    return Encode(name, inner), end + 3
+    # Any other name is a user-defined function: `check` and `render` know the integration's.
+    return Call(name, inner), end + 3
 
 
-def check(template: Template, known: set[str]) -> None:
-    """Refuse variables that are neither alerting variables nor the integration's own."""
+def check(template: Template, known: set[str], functions: Sequence[UserDefinedFunction] = ()) -> None:
+    """Refuse variables that are neither alerting variables nor the integration's own, and functions
+    that are neither built in nor the integration's."""
     unknown = sorted(template.variables() - known - set(SYSTEM_VARIABLES))
     if unknown:
         raise TemplateError(f"unknown variable @{unknown[0]}")
+    undefined = sorted(set(_calls(template.nodes)) - {function.name for function in functions})
+    if undefined:
+        raise TemplateError(
+            f"unknown function @{undefined[0]}: use JsonEncode, XmlEncode, CustomField"
+            " or a function of the integration's Functions"
+        )
 
 
 def render(
@@ -207,11 +234,12 @@ def render(
     values: Mapping[str, str],
     custom_fields: Mapping[str, str] | None = None,
     json_body: bool = False,
+    functions: Sequence[UserDefinedFunction] = (),
 ) -> str:
     """The template with every tag replaced; in a JSON body, tags are escaped for where they stand."""
-    fields = custom_fields or {}
+    context = _Context(values, custom_fields or {}, {function.name: function for function in functions})
     if not json_body:
-        return "".join(_raw(node, values, fields) for node in template.nodes)
+        return "".join(context.raw(node) for node in template.nodes)
     out: list[str] = []
     scanner = _JsonScanner()
     for node in template.nodes:
@@ -219,8 +247,8 @@ def render(
             scanner.feed(node.value)
             out.append(node.value)
             continue
-        value = _raw(node, values, fields)
-        already_escaped = isinstance(node, Encode) and node.function == "JsonEncode"
+        value = context.raw(node)
+        already_escaped = isinstance(node, Call) and node.function == "JsonEncode"
         if scanner.in_string:
             out.append(value if already_escaped else json_encode(value))
         elif not already_escaped and _BARE_JSON.fullmatch(value):
@@ -230,17 +258,29 @@ def render(
     return "".join(out)
 
 
-def _raw(node: Node, values: Mapping[str, str], fields: Mapping[str, str]) -> str:
-    if isinstance(node, Text):
-        return node.value
-    if isinstance(node, Variable):
-        if node.name not in values:
-            raise TemplateError(f"unknown variable @{node.name}")
-        return values[node.name]
-    if isinstance(node, CustomFieldRef):
-        return fields.get(node.name, "")
-    inner = "".join(_raw(child, values, fields) for child in node.inner)
-    return json_encode(inner) if node.function == "JsonEncode" else xml_encode(inner)
+@dataclass(frozen=True)
+class _Context:
+    values: Mapping[str, str]
+    fields: Mapping[str, str]
+    functions: Mapping[str, UserDefinedFunction]
+
+    def raw(self, node: Node) -> str:
+        if isinstance(node, Text):
+            return node.value
+        if isinstance(node, Variable):
+            if node.name not in self.values:
+                raise TemplateError(f"unknown variable @{node.name}")
+            return self.values[node.name]
+        if isinstance(node, CustomFieldRef):
+            return self.fields.get(node.name, "")
+        inner = "".join(self.raw(child) for child in node.inner)
+        if node.function == "JsonEncode":
+            return json_encode(inner)
+        if node.function == "XmlEncode":
+            return xml_encode(inner)
+        if node.function not in self.functions:
+            raise TemplateError(f"unknown function @{node.function}")
+        return apply_function(self.functions[node.function], inner)
 
 
 class _JsonScanner:
@@ -267,6 +307,103 @@ def json_encode(value: str) -> str:
 
 def xml_encode(value: str) -> str:
     return escape(value, {'"': "&quot;", "'": "&apos;"})
+
+
+# User-defined functions (Uptrends' "User-defined functions" of an integration's Customizations)
+_HMAC = "HMAC"
+_BUILT_IN_FUNCTIONS = {*_ENCODERS, "CustomField"}
+
+
+def apply_function(function: UserDefinedFunction, value: str) -> str:
+    """The function's result for one input text."""
+    if function.type is FunctionType.REGULAR_EXPRESSION:
+        found = re.search(function.regex, value)
+        return (found.group(1) or "") if found else ""
+    if function.type is FunctionType.MAPPING:
+        mapped = next((pair.value for pair in function.mappings if pair.key == value), None)
+        return mapped if mapped is not None else value if function.default is None else function.default
+    if function.type is FunctionType.HASH:
+        digest = _digest(function, value.encode())
+        return digest.hex() if function.hash_encoding == "Hex" else base64.b64encode(digest).decode()
+    return jwt_encode(value, function.jwt_signing_key)
+
+
+def _digest(function: UserDefinedFunction, data: bytes) -> bytes:
+    algorithm = function.hash_algorithm or "SHA256"
+    name = algorithm.removeprefix(_HMAC).lower()  # HMACSHA256 -> sha256
+    if algorithm.startswith(_HMAC):
+        return hmac.new(function.hash_key.encode(), data, name).digest()
+    return hashlib.new(name, data).digest()
+
+
+def jwt_encode(claims: str, key: str) -> str:
+    """An HS256 JSON Web Token (RFC 7519) whose payload is the given JSON object."""
+    try:
+        payload = json.loads(claims)
+    except ValueError as exc:
+        raise TemplateError(f"JwtEncode needs a JSON object of claims: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise TemplateError("JwtEncode needs a JSON object of claims")
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = part(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    body = part(json.dumps(payload, separators=(",", ":")).encode())
+    signature = hmac.new(key.encode(), f"{header}.{body}".encode(), "sha256").digest()
+    return f"{header}.{body}.{part(signature)}"
+
+
+def check_functions(functions: Sequence[UserDefinedFunction]) -> None:
+    """Refuse, at save, a function that could not run; the error names its field."""
+    seen: set[str] = set()
+    for index, function in enumerate(functions):
+        field = f"Functions[{index}]"
+        if function.name in seen or function.name in _BUILT_IN_FUNCTIONS:
+            raise InvalidInputError(f"{field}.Name", f"{function.name} is already a function name")
+        seen.add(function.name)
+        problem = _function_problem(function)
+        if problem:
+            raise InvalidInputError(f"{field}.{problem[0]}", problem[1])
+
+
+def _function_problem(function: UserDefinedFunction) -> tuple[str, str] | None:
+    return _PROBLEMS[function.type](function)
+
+
+def _regex_problem(function: UserDefinedFunction) -> tuple[str, str] | None:
+    try:
+        groups = re.compile(function.regex).groups
+    except re.error as exc:
+        return "Regex", f"is not a regular expression: {exc}"
+    return None if groups == 1 else ("Regex", f"needs exactly one capture group, has {groups}")
+
+
+def _mapping_problem(function: UserDefinedFunction) -> tuple[str, str] | None:
+    keys = [pair.key for pair in function.mappings]
+    if not keys:
+        return "Mappings", "a Mapping needs at least one Key and Value"
+    return None if len(set(keys)) == len(keys) else ("Mappings", "names a Key twice")
+
+
+def _hash_problem(function: UserDefinedFunction) -> tuple[str, str] | None:
+    if function.hash_algorithm is None:
+        return "HashAlgorithm", "is required for a Hash: MD5, SHA1, SHA256, SHA512 or HMACSHA1/256/512"
+    if function.hash_algorithm.startswith(_HMAC) and not function.hash_key:
+        return "HashKey", f"is required for {function.hash_algorithm}"
+    return None
+
+
+def _jwt_problem(function: UserDefinedFunction) -> tuple[str, str] | None:
+    return None if function.jwt_signing_key else ("JwtSigningKey", "is required for JwtEncode")
+
+
+_PROBLEMS = {
+    FunctionType.REGULAR_EXPRESSION: _regex_problem,
+    FunctionType.MAPPING: _mapping_problem,
+    FunctionType.HASH: _hash_problem,
+    FunctionType.JWT_ENCODE: _jwt_problem,
+}
 
 
 # Variable values

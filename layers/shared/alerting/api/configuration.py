@@ -110,6 +110,10 @@ class Configuration:
     # Integrations
     def create_integration(self, given: IntegrationInput) -> IntegrationView:
         integration = self._created(Integration, given, "integration_guid")
+        # A masked key with nothing stored behind it becomes empty, which the checks refuse.
+        integration = integration.model_copy(
+            update={"functions": masking.keep_masked_functions(integration.functions, [])}
+        )
         check_integration(integration, self.clock(), self.account)
         self._check_integration(integration)
         self.integrations.create(integration)
@@ -123,6 +127,7 @@ class Configuration:
                 **integration.model_dump(),
                 "variables": masking.mask_variables(integration.variables),
                 "signing_secrets": [_masked_secret(secret) for secret in integration.signing_secrets],
+                "functions": masking.mask_functions(integration.functions),
                 "integration_services": [s.integration_service_guid for s in services],
             }
         )
@@ -139,6 +144,7 @@ class Configuration:
             update={
                 "variables": masking.keep_masked(integration.variables, current.variables),
                 "signing_secrets": _keep_masked_secrets(integration.signing_secrets, current.signing_secrets),
+                "functions": masking.keep_masked_functions(integration.functions, current.functions),
             }
         )
         check_integration(integration, self.clock(), self.account)

@@ -23,7 +23,7 @@ from alerting.delivery.signing import signature_headers
 from alerting.errors import PermanentDeliveryError
 from alerting.integrations import spec_for
 from alerting.integrations.spec import OutgoingRequest, Rendering
-from alerting.masking import hide_in_exchange, secret_values
+from alerting.masking import function_keys, hide_in_exchange, secret_values
 from alerting.models.config import Integration, IntegrationService, LevelIntegration, Operator
 from alerting.models.delivery import DeliveryJob
 from alerting.storage.operators import Operators
@@ -115,7 +115,8 @@ class Outbound:
     def secrets(self) -> list[str]:
         spec = spec_for(self.integration.type)
         passwords = [step.password for step in self.integration.steps]
-        return secret_values(self.variables, spec.secret_url_variables, passwords)
+        keys = function_keys(self.integration.functions)
+        return secret_values(self.variables, spec.secret_url_variables, [*passwords, *keys])
 
 
 def level_variables(integration: Integration, attached: LevelIntegration | None) -> dict[str, str]:

@@ -27,7 +27,7 @@ from alerting.integrations import (
 )
 from alerting.integrations.spec import IntegrationSpec
 from alerting.models.config import Integration, IntegrationType, LevelIntegration
-from alerting.templating import Account
+from alerting.templating import Account, check_functions
 
 __all__ = [
     "DELETED_INTEGRATION_TYPE",
@@ -68,6 +68,9 @@ def check_integration(integration: Integration, now: datetime, account: Account)
     _check_variables(integration, spec)
     if integration.steps and not spec.steps:
         raise InvalidInputError("Steps", "NotAvailable: only Webhook integrations have steps")
+    if integration.functions and not spec.steps:
+        raise InvalidInputError("Functions", "NotAvailable: only Webhook integrations have functions")
+    check_functions(integration.functions)
     spec.check(integration, now, account)
 
 

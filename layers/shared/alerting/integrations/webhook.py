@@ -8,14 +8,14 @@ invalid JSON is refused with the field it is in.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from alerting.errors import InvalidInputError, NothingToSendError, TemplateError
 from alerting.integrations.spec import IntegrationSpec, OutgoingRequest, Rendering, basic_auth
 from alerting.models.alert import AlertType
-from alerting.models.config import Integration, IntegrationType, WebhookStep
+from alerting.models.config import Integration, IntegrationType, UserDefinedFunction, WebhookStep
 from alerting.templating import (
     Account,
     Template,
@@ -41,11 +41,16 @@ def is_json(media_type: str) -> bool:
     return "json" in media_type.lower()
 
 
-def step_request(step: WebhookStep, values: Mapping[str, str], fields: Mapping[str, str]) -> OutgoingRequest:
+def step_request(
+    step: WebhookStep,
+    values: Mapping[str, str],
+    fields: Mapping[str, str],
+    functions: Sequence[UserDefinedFunction] = (),
+) -> OutgoingRequest:
     """The step's request; in a JSON body every value is escaped for where it stands."""
 
     def text(template: str) -> str:
-        return render(parse(template), values, fields)
+        return render(parse(template), values, fields, functions=functions)
 
     media_type = text(content_type(step))
     headers = {
@@ -56,7 +61,11 @@ def step_request(step: WebhookStep, values: Mapping[str, str], fields: Mapping[s
     }
     if step.username or step.password:
         headers["Authorization"] = basic_auth(text(step.username), text(step.password))
-    body = render(parse(step.body), values, fields, json_body=is_json(media_type)) if step.body else None
+    body = (
+        render(parse(step.body), values, fields, json_body=is_json(media_type), functions=functions)
+        if step.body
+        else None
+    )
     return OutgoingRequest(step.method.value, text(step.url), headers, content=body, content_type=media_type)
 
 
@@ -65,7 +74,7 @@ def render_step(given: Rendering) -> OutgoingRequest:
     step = given.integration.step_for(alert_type)
     if step is None:
         raise NothingToSendError(f"no step of the integration sends {alert_type} alerts")
-    return step_request(step, given.values, given.fields)
+    return step_request(step, given.values, given.fields, given.integration.functions)
 
 
 def check_steps(integration: Integration, now: datetime, account: Account) -> None:
@@ -97,7 +106,7 @@ def check_step(
     for name, source in sources.items():
         try:
             templates[name] = parse(source)
-            check(templates[name], known)
+            check(templates[name], known, integration.functions)
         except TemplateError as exc:
             raise InvalidInputError(f"{field}.{name}", str(exc)) from exc
     per_level = dict.fromkeys(integration.per_level_variables, SAMPLE_LEVEL_VALUE)
@@ -105,14 +114,19 @@ def check_step(
         alert = sample_alert(AlertType(alert_type), now)
         values = {**alert_variables(alert, account), **integration.variables, **per_level}
         fields = custom_fields(alert)
-        url = render(templates["Url"], values, fields)
+        functions = integration.functions
+        try:
+            url = render(templates["Url"], values, fields, functions=functions)
+        except TemplateError as exc:
+            raise InvalidInputError(f"{field}.Url", str(exc)) from exc
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
             raise InvalidInputError(f"{field}.Url", f"renders to {url!r}, which is not an http(s) URL")
-        media_type = render(parse(content_type(step)), values, fields)
+        media_type = render(parse(content_type(step)), values, fields, functions=functions)
         if step.body and is_json(media_type):
-            body = render(templates["Body"], values, fields, json_body=True)
             try:
-                json.loads(body)
+                json.loads(render(templates["Body"], values, fields, json_body=True, functions=functions))
+            except TemplateError as exc:
+                raise InvalidInputError(f"{field}.Body", str(exc)) from exc
             except ValueError as exc:
                 raise InvalidInputError(
                     f"{field}.Body", f"renders to invalid JSON for a {alert_type} alert: {exc}"

@@ -32,6 +32,7 @@ from alerting.models.config import (
     ServiceLink,
     SigningSecrets,
     StepAlertType,
+    UserDefinedFunction,
     WebhookStep,
 )
 from alerting.models.delivery import HttpExchange, Outcome
@@ -70,6 +71,7 @@ class IntegrationPatch(ApiModel):
     steps: list[WebhookStep] | None = None
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets | None = None
+    functions: list[UserDefinedFunction] | None = None
 
 
 class IntegrationView(ApiModel):
@@ -85,6 +87,7 @@ class IntegrationView(ApiModel):
     integration_services: list[UUID]
     retry_schedule: list[int] | None = None
     signing_secrets: list[str] = Field(default_factory=list)
+    functions: list[UserDefinedFunction] = Field(default_factory=list)
 
 
 class TargetHealthPatch(ApiModel):

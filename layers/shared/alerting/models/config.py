@@ -122,6 +122,46 @@ RetrySchedule = Annotated[
 SigningSecrets = Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(max_length=2)]
 
 
+class FunctionType(StrEnum):
+    REGULAR_EXPRESSION = "RegularExpression"
+    MAPPING = "Mapping"
+    HASH = "Hash"
+    JWT_ENCODE = "JwtEncode"
+
+
+HashAlgorithm = Literal["MD5", "SHA1", "SHA256", "SHA512", "HMACSHA1", "HMACSHA256", "HMACSHA512"]
+
+
+class FunctionMapping(ApiModel):
+    key: str
+    value: str
+
+
+class UserDefinedFunction(ApiModel):
+    """A named function templates call on a value (`{{@Name({{@alert.type}})}}`); Uptrends' fields.
+
+    `HashKey` and `JwtSigningKey` are write-only: a GET shows `****`.
+    """
+
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    type: FunctionType
+    regex: str = ""
+    mappings: list[FunctionMapping] = Field(default_factory=list)
+    # What a Mapping returns for an input no pair names; None returns the input unchanged.
+    default: str | None = None
+    hash_algorithm: HashAlgorithm | None = None
+    hash_key: str = ""
+    hash_encoding: Literal["Hex", "Base64"] = "Hex"
+    jwt_signing_key: str = ""
+    jwt_algorithm: Literal["HS256"] = "HS256"
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _uptrends_name(cls, value: object) -> object:
+        # Uptrends' API spells the regular-expression type `Regex`.
+        return FunctionType.REGULAR_EXPRESSION if value == "Regex" else value
+
+
 class IntegrationFields(ApiModel):
     integration_guid: UUID | None = None
     name: Name
@@ -132,6 +172,7 @@ class IntegrationFields(ApiModel):
     steps: list[WebhookStep] = Field(default_factory=list)
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets = Field(default_factory=list)
+    functions: list[UserDefinedFunction] = Field(default_factory=list, max_length=50)
 
 
 class Integration(IntegrationFields):
