@@ -1,5 +1,8 @@
 """`make bench`: runs every benchmark, prints one table, writes bench/results.json.
 
+`--only` runs the sections it names and replaces only their figures (and the cost figures derived from
+them) in bench/results.json; every other section keeps what the last run measured.
+
 Each figure is measured in the same run as its baseline (pure evaluation next to the handler on moto, a bare
 Powertools handler next to ours, sequential next to concurrent delivery), so the ratios hold on whatever
 machine runs it even when the absolute numbers do not.
@@ -145,30 +148,56 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _sections(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in SECTIONS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(SECTIONS)}; not {', '.join(unknown)}")
+    return names
+
+
+def merged(previous: dict[str, Any], measured: dict[str, Any]) -> dict[str, Any]:
+    """The previous results with the sections just measured replaced, and the cost figures derived
+    again when one of their inputs changed."""
+    results = {**previous, **measured}
+    if {"evaluator", "delivery"} & set(measured) and {"evaluator", "delivery"} <= set(results):
+        results["cost"] = cost.per_million(results["evaluator"], results["delivery"])
+        results["scale"] = cost.at_scale(results["evaluator"], results["cost"])
+    return results
+
+
+def _previous(only: bool) -> dict[str, Any]:
+    if not only or not RESULTS.exists():
+        return {}
+    loaded: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8"))
+    return loaded
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections to run")
+    parser.add_argument(
+        "--only", type=_sections, default=None, help="comma-separated sections to run (the others are kept)"
+    )
     args = parser.parse_args(argv)
     logging.getLogger("local.provisioning").setLevel(logging.ERROR)  # resources moto does not need
     os.environ.setdefault("SAM_CLI_TELEMETRY", "0")
-    results: dict[str, Any] = {
-        "run": {
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "cpus": os.cpu_count(),
-        },
+    names: list[str] = args.only or list(SECTIONS)
+    measured: dict[str, Any] = {}
+    run = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "sections": names,
     }
     began = time.monotonic()
-    for name in args.only.split(","):
+    for name in names:
         section_began = time.monotonic()
         print(f"… {name}", file=sys.stderr, flush=True)
-        results[name] = SECTIONS[name]()
+        measured[name] = SECTIONS[name]()
         print(f"  {name} took {time.monotonic() - section_began:.0f} s", file=sys.stderr, flush=True)
-    if "evaluator" in results and "delivery" in results:
-        results["cost"] = cost.per_million(results["evaluator"], results["delivery"])
-        results["scale"] = cost.at_scale(results["evaluator"], results["cost"])
-    results["run"]["seconds"] = round(time.monotonic() - began)
+    run["seconds"] = round(time.monotonic() - began)
+    results = merged(_previous(args.only is not None), {"run": run, **measured})
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
     print(
