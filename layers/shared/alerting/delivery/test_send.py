@@ -20,7 +20,7 @@ from alerting.integrations.spec import DEFAULT_TARGET
 from alerting.models.alert import AlertType
 from alerting.models.api import IntegrationTestRequest, IntegrationTestResult, IntegrationTestStep
 from alerting.models.delivery import DeliveryJob, Outcome
-from alerting.storage.integrations import Integrations
+from alerting.storage.integrations import IntegrationConfig, Integrations
 from alerting.storage.monitors import Monitors
 from alerting.templating import sample_alert
 
@@ -38,20 +38,39 @@ class IntegrationTester:
         if found is None:
             raise NotFoundError("Integration", str(guid))
         integration = found.integration
-        now = self.clock()
-        monitor = self.monitors.get(given.monitor_guid) if given.monitor_guid else None
-        alert = sample_alert(AlertType(given.alert_type), now, monitor)
         missing = [n for n in integration.per_level_variables if not given.variable_values.get(n)]
         if missing:
             raise InvalidInputError(
                 f"VariableValues.{missing[0]}", "is required: the integration takes it from each level"
             )
-        operators = [self.channels.operators.get(given.operator_guid)] if given.operator_guid else []
         spec = spec_for(integration.type)
+        sends = [AlertType(given.alert_type)]
+        if given.then_ok and given.alert_type != "Ok":
+            sends.append(AlertType.OK)
+        outcome, error, steps = Outcome.SKIPPED, "", []
+        for alert_type in sends:
+            outcome, error, sent = self._send(found, given, alert_type, spec)
+            steps += sent
+            if outcome is not Outcome.DELIVERED:
+                break
+        return IntegrationTestResult(
+            outcome=outcome, error=error, steps=steps, warning=_warning(spec, given, sends, outcome)
+        )
+
+    def _send(
+        self,
+        found: IntegrationConfig,
+        given: IntegrationTestRequest,
+        alert_type: AlertType,
+        spec: IntegrationSpec,
+    ) -> tuple[Outcome, str, list[IntegrationTestStep]]:
+        integration, now = found.integration, self.clock()
+        monitor = self.monitors.get(given.monitor_guid) if given.monitor_guid else None
+        operators = [self.channels.operators.get(given.operator_guid)] if given.operator_guid else []
         out = Outbound(
             job=DeliveryJob(
-                alert=alert,
-                integration_guid=guid,
+                alert=sample_alert(alert_type, now, monitor),
+                integration_guid=integration.integration_guid,
                 integration_type=integration.type,
                 target=_target(spec, found.services, given.integration_service_guid),
             ),
@@ -79,7 +98,24 @@ class IntegrationTester:
             IntegrationTestStep(exchange=s.result.exchange, duration_ms=s.duration_ms, error=s.result.error)
             for s in out.steps
         ]
-        return IntegrationTestResult(outcome=outcome, error=error, steps=steps)
+        return outcome, error, steps
+
+
+def _warning(
+    spec: IntegrationSpec, given: IntegrationTestRequest, sent: list[AlertType], outcome: Outcome
+) -> str | None:
+    """A test send to a status page changes what the public sees: say so, and how to undo it."""
+    if not spec.services or given.alert_type == "Ok":
+        return None
+    if AlertType.OK in sent and outcome is Outcome.DELIVERED:
+        return (
+            "This test changed the public status page: the service showed a disruption and a sample incident,"
+            " and the Ok sent right after set it back to operating normally (the incident stays, Monitoring)."
+        )
+    return (
+        "This test changed the public status page: the service now shows a disruption with a sample"
+        ' incident. Send {"AlertType": "Ok"} now to set it back, or test with "ThenOk": true next time.'
+    )
 
 
 def _target(spec: IntegrationSpec, services: Mapping[UUID, object], chosen: UUID | None) -> str:

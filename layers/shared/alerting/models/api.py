@@ -225,6 +225,8 @@ class IntegrationTestRequest(ApiModel):
     # Who gets a test e-mail or SMS: these addresses, and this operator.
     extra_email_addresses: list[EmailAddress] = Field(default_factory=list)
     operator_guid: UUID | None = None
+    # After a non-Ok test, send the Ok too (a status page is set back to operating normally).
+    then_ok: bool = False
 
 
 class IntegrationTestStep(ApiModel):
@@ -239,6 +241,8 @@ class IntegrationTestResult(ApiModel):
     outcome: Outcome
     error: str = ""
     steps: list[IntegrationTestStep]
+    # Set when the test changed something the public sees (a status page), with how to undo it.
+    warning: str | None = None
 
 
 # Monitor groups, maintenance periods, alert history and decision records (issue 4)
