@@ -119,7 +119,8 @@ def run_story(client: StackClient) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--state-dir", type=Path, default=Path(".local"))
+    # Its own state directory: a demo never takes over (or deletes) the stack.json of a running `make local`.
+    parser.add_argument("--state-dir", type=Path, default=Path(".local/demo"))
     parser.add_argument(
         "--keep-running",
         action=argparse.BooleanOptionalAction,
@@ -127,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the stack up after the story so you can look around (default: when run in a terminal)",
     )
     args = parser.parse_args(argv)
-    _say("Starting the local stack (moto, the three functions, the StatusHub simulator)…")
+    _say("Starting the local stack (moto, the three functions, the StatusHub simulator): about 10 s,")
+    _say("then the story itself takes about 20 s…")
     with running_stack(args.state_dir) as info:
         client = StackClient.connect(info)
         run_story(client)

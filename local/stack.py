@@ -11,9 +11,9 @@ in-process (`local.lambda_runtime`), wired as AWS wires them:
 - HTTP -> function: `local.api_gateway`, a threaded server turning requests under the API's stage into
   REST proxy events. IAM auth (SigV4) is not checked locally.
 
-This module owns the orchestration (start and stop in order, one stack per process) and the command line.
-Plus the StatusHub simulator. The stack writes `<state-dir>/stack.json` (the readiness signal) and routes the
-handlers' logs to `<state-dir>/stack.log`.
+This module owns the orchestration (start and stop in order, one stack per process and per state directory,
+`local.state_dir`) and the command line. Plus the StatusHub simulator. The stack writes
+`<state-dir>/stack.json` (the readiness signal) and routes the handlers' logs to `<state-dir>/stack.log`.
 
 A control endpoint on the API's port (`control_url` in stack.json) lets a chaos run restart a queue's worker:
 `POST <control_url>/event-sources/<FunctionLogicalId>/stop` waits for the batch in hand, then stops polling
@@ -21,8 +21,7 @@ A control endpoint on the API's port (`control_url` in stack.json) lets a chaos 
 start (the function's cached composition root is dropped); `GET <control_url>/event-sources` lists them.
 
     python -m local.stack [--state-dir .local] [--api-port 0] [--retry-schedule 0,1,2,4,8,16,32,64]
-                          [--sweep-seconds 5]
-                          [--delivery-timeout 15] [--throttled-retry-min 1]
+                          [--sweep-seconds 5] [--delivery-timeout 15] [--throttled-retry-min 1]
 """
 
 from __future__ import annotations
@@ -50,6 +49,7 @@ from local.api_gateway import CONTROL_PREFIX, ApiGateway
 from local.event_sources import InFlight, Schedule, SqsEventSource, bridge_rule
 from local.lambda_runtime import ProcessEnvironment, load_functions
 from local.provisioning import REGION, STACK_NAME, TemplateError, load_template, provision_template
+from local.state_dir import StateDirInUseError, claim_state_dir
 from local.statushub import StatusHubSimulator
 
 if TYPE_CHECKING:
@@ -169,6 +169,7 @@ class LocalStack:
         self._queue_urls: dict[str, str] = {}
         self._event_sources: dict[str, SqsEventSource] = {}
         self._holds_process_slot = False
+        self._owns_state_dir = False
 
     @property
     def stack_file(self) -> Path:
@@ -185,6 +186,7 @@ class LocalStack:
                 "a local stack is already running in this process (moto's state is per process)"
             )
         self._holds_process_slot = True
+        self._owns_state_dir = claim_state_dir(self.state_dir, STACK_FILE, on_refusal=self.stop)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.stack_file.unlink(missing_ok=True)  # a stale file from a killed run is not a readiness signal
         self._stop.clear()
@@ -226,8 +228,10 @@ class LocalStack:
 
     def stop(self) -> None:
         """Stops everything start() started, in reverse order; safe to call more than once."""
-        self.stack_file.unlink(missing_ok=True)
-        self.sam_env_file.unlink(missing_ok=True)
+        if self._owns_state_dir:  # another stack's files in the same directory are not ours to delete
+            self._owns_state_dir = False
+            for path in (self.stack_file, self.sam_env_file):
+                path.unlink(missing_ok=True)
         self.info = None
         self._stop.set()
         if self._api_server is not None:
@@ -445,9 +449,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m local.stack", description="Run the template locally on moto server until interrupted."
     )
-    parser.add_argument(
-        "--state-dir", type=Path, default=Path(".local"), help="where stack.json/stack.log go"
-    )
+    parser.add_argument("--state-dir", type=Path, default=Path(".local"), help="one per stack: stack.json, …")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--api-port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--moto-port", type=int, default=0)
@@ -555,6 +557,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     terminal = sys.stdout
+    try:  # before its log file is opened (and emptied)
+        claim_state_dir(args.state_dir, STACK_FILE)
+    except StateDirInUseError as refused:
+        print(f"The local stack did not start: {refused}", file=sys.stderr)
+        return 1
     args.state_dir.mkdir(parents=True, exist_ok=True)
     log_path = args.state_dir / LOG_FILE
     stack = LocalStack(
