@@ -7,13 +7,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The runtime and the local stack only (local/requirements.txt): enough for demo, local and check.
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+STATE_DIR ?= .local
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo local test unit integration e2e lint fmt build deploy bench chaos clean
+.PHONY: help venv demo local check test unit integration e2e lint fmt build deploy bench chaos clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(RUNTIME_STAMP): layers/shared/requirements.txt local/requirements.txt
+	@echo "Installing the runtime and moto server into $(VENV) (once; about a minute)…"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -r local/requirements.txt \
+		| awk '/^(Collecting|Successfully installed)/ { print "  " $$0; fflush() }'
+	touch $@
 
 $(STAMP): pyproject.toml layers/shared/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +33,15 @@ $(STAMP): pyproject.toml layers/shared/requirements.txt
 
 venv: $(STAMP) ## Create .venv with the runtime and development dependencies
 
-demo: $(STAMP) ## Start the local stack and watch a monitor take a StatusHub service down and back up
+demo: $(RUNTIME_STAMP) ## Start a local stack (in .local/demo) and watch a StatusHub service go down and back up
 	$(BIN)/python -m local.demo
 
-local: $(STAMP) ## Run the local stack (moto + the three functions + StatusHub simulator) until Ctrl-C
-	$(BIN)/python -m local.stack
+local: $(RUNTIME_STAMP) ## Run the local stack (moto + the three functions + StatusHub simulator) until Ctrl-C
+	$(BIN)/python -m local.stack --state-dir $(STATE_DIR)
+
+check: $(RUNTIME_STAMP) ## Publish one check: make check MONITOR=<guid> LEVEL=Confirmed [DESCRIPTION=...]
+	$(BIN)/python -m local.check "$(MONITOR)" "$(LEVEL)" --state-dir $(STATE_DIR) \
+		$(if $(DESCRIPTION),--description "$(DESCRIPTION)")
 
 lint: $(STAMP) ## ruff, ruff format --check, mypy --strict, import-linter, sam validate --lint
 	$(BIN)/ruff check .
