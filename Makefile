@@ -21,7 +21,7 @@ help: ## List the targets
 $(RUNTIME_STAMP): layers/shared/requirements.txt local/requirements.txt
 	@echo "Installing the runtime and moto server into $(VENV) (once; about a minute)…"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -r local/requirements.txt \
+	$(BIN)/python -u -m pip install --disable-pip-version-check -r local/requirements.txt \
 		| awk '/^(Collecting|Successfully installed)/ { print "  " $$0; fflush() }'
 	touch $@
 
