@@ -1,0 +1,92 @@
+"""Monitors: the list, `Add monitor`, one monitor's settings and its maintenance periods."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from alerting.console.forms import attempt
+from alerting.console.replies import Reply
+from alerting.console.views import Console, Request, page
+from alerting.models.api import MonitorInput, MonitorPatch
+from alerting.models.config import MaintenancePeriod, MaintenanceType, ScheduleMode
+
+PAGE_SIZE = 200
+
+
+def monitors(console: Console, request: Request, errors: dict[str, str] | None = None) -> Reply:
+    listed, next_cursor = console.api.list_monitors(PAGE_SIZE, request.query.get("cursor") or None)
+    return page(
+        console,
+        request,
+        "monitors.html",
+        section="monitors",
+        title="Monitors",
+        errors=errors,
+        monitors=listed,
+        next_cursor=next_cursor,
+        adding=bool(errors) or request.query.get("add") == "1",
+    )
+
+
+def add_monitor(console: Console, request: Request) -> Reply:
+    form = request.form
+    created, errors = attempt(
+        lambda: console.api.create_monitor(
+            MonitorInput.model_validate({"Name": form.get("Name"), "Url": form.get("Url")})
+        )
+    )
+    if created is None:
+        return monitors(console, request, errors)
+    return Reply.redirect(request.url(f"/monitors/{created.monitor_guid}", "created"))
+
+
+def monitor(console: Console, request: Request, guid: UUID, errors: dict[str, str] | None = None) -> Reply:
+    return page(
+        console,
+        request,
+        "monitor.html",
+        section="monitors",
+        title="Monitor",
+        errors=errors,
+        monitor=console.api.get_monitor(guid),
+        periods=console.api.list_maintenance_periods(guid),
+        schedule_modes=list(ScheduleMode),
+        maintenance_types=list(MaintenanceType),
+    )
+
+
+def save_monitor(console: Console, request: Request, guid: UUID) -> Reply:
+    form = request.form
+    patch = {
+        "Name": form.get("Name"),
+        "Url": form.get("Url"),
+        "Notes": form.get("Notes"),
+        "IsActive": form.checked("IsActive"),
+        "GenerateAlert": form.checked("GenerateAlert"),
+    }
+    _, errors = attempt(lambda: console.api.patch_monitor(guid, MonitorPatch.model_validate(patch)))
+    if errors:
+        return monitor(console, request, guid, errors)
+    return Reply.redirect(request.url(f"/monitors/{guid}", "saved"))
+
+
+def add_maintenance(console: Console, request: Request, guid: UUID) -> Reply:
+    form = request.form
+    given = {
+        name: form.get(name) or None
+        for name in ("ScheduleMode", "StartDateTime", "EndDateTime", "StartTime", "EndTime", "WeekDay")
+    }
+    given |= {"MonthDay": form.get("MonthDay") or None, "MaintenanceType": form.get("MaintenanceType")}
+    given["Description"] = form.get("Description")
+    period = {name: value for name, value in given.items() if value is not None}
+    _, errors = attempt(
+        lambda: console.api.add_maintenance_period(guid, MaintenancePeriod.model_validate(period))
+    )
+    if errors:
+        return monitor(console, request, guid, errors)
+    return Reply.redirect(request.url(f"/monitors/{guid}", "created"))
+
+
+def delete_maintenance(console: Console, request: Request, guid: UUID, period_id: int) -> Reply:
+    console.api.delete_maintenance_period(guid, period_id)
+    return Reply.redirect(request.url(f"/monitors/{guid}", "deleted"))
