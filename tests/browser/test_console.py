@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 from local.client import StackClient, check, wait_until
 
 CHECK_IDS = count(70833627687)
+PHONE = {"width": 390, "height": 844}
 
 
 def _nav(page: Page, name: str) -> None:
@@ -83,7 +84,12 @@ def test_the_seed_statushub_setup_through_the_console(
     page.get_by_role("button", name="Save", exact=True).last.click()
     expect(page.get_by_role("cell", name="Checkout", exact=True)).to_be_visible()
     assert token not in page.content(), "the hook URL's token is a secret: never rendered"
-    expect(page.get_by_role("button", name="Test", exact=True)).to_be_visible()
+    # Test: a sample message now, with the whole exchange shown (and the token still masked).
+    page.get_by_label("Alert type", exact=True).select_option("Ok")
+    page.get_by_role("button", name="Test", exact=True).click()
+    expect(page.get_by_text("Outcome delivered")).to_be_visible()
+    expect(page.get_by_role("heading", level=3)).to_contain_text("→ 200")
+    assert token not in page.content()
     _shot(page, screenshots, "integration")
     _nav(page, "Integrations")
     expect(page.get_by_role("cell", name="StatusHub", exact=True).first).to_be_visible()
@@ -141,6 +147,14 @@ def test_the_seed_statushub_setup_through_the_console(
     _nav(page, "Dead letters")
     expect(page.get_by_role("button", name="Redrive")).to_be_visible()
     _shot(page, screenshots, "dead-letters")
+
+    # On a phone every page still fits its width: nothing to scroll sideways, the navigation in reach.
+    page.set_viewport_size(PHONE)
+    for name in ("Alert definitions", "Alerts", "Integrations", "Monitors"):
+        _nav(page, name)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+    page.get_by_role("link", name="Shop checkout").click()
+    _shot(page, screenshots, "phone-monitor")
 
 
 def test_bad_input_shows_the_apis_message_next_to_its_field(page: Page, client: StackClient) -> None:

@@ -9,13 +9,15 @@ from uuid import UUID
 
 from alerting.console.forms import attempt
 from alerting.console.replies import Reply
-from alerting.console.views import Console, Request, page
+from alerting.console.views import Console, Request, listing, page
+from alerting.integrations import spec_for
 from alerting.models.alert import Decision, LevelDecision
 from alerting.models.api import AlertResource
 from alerting.models.delivery import DeliveryAttempt
 
-PAGE_SIZE = 200
 HISTORY_SIZE = 50
+# Integrations named on the page: the config API's largest page.
+ALL = 1000
 REDRIVE_DEFAULT_DAYS = 14
 
 
@@ -29,16 +31,8 @@ class AlertRow:
 
 
 def alerts(console: Console, request: Request) -> Reply:
-    listed, next_cursor = console.api.list_monitors(PAGE_SIZE, request.query.get("cursor") or None)
-    return page(
-        console,
-        request,
-        "alerts.html",
-        section="alerts",
-        title="Alerts",
-        monitors=listed,
-        next_cursor=next_cursor,
-    )
+    lister = console.api.list_monitors
+    return listing(console, request, lister, "alerts.html", name="monitors", section="alerts", title="Alerts")
 
 
 def monitor_alerts(console: Console, request: Request, monitor_guid: UUID) -> Reply:
@@ -60,7 +54,15 @@ def monitor_alerts(console: Console, request: Request, monitor_guid: UUID) -> Re
         )
         for alert in history.data
     ]
-    names = {view.integration_guid: view.name for view in console.api.list_integrations(1000, None)[0]}
+    integrations = console.api.list_integrations(ALL, None)[0]
+    names = {view.integration_guid: view.name for view in integrations}
+    # A StatusHub target is a service guid: show the service's name.
+    targets = {
+        str(service.integration_service_guid): service.name
+        for view in integrations
+        if spec_for(view.type).services
+        for service in console.api.list_services(view.integration_guid)
+    }
     return page(
         console,
         request,
@@ -71,6 +73,7 @@ def monitor_alerts(console: Console, request: Request, monitor_guid: UUID) -> Re
         rows=rows,
         decisions=decisions,
         integration_names=names,
+        target_names=targets,
         next_cursor=history.cursors.next,
     )
 

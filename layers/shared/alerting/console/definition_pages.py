@@ -9,7 +9,7 @@ from uuid import UUID
 
 from alerting.console.forms import FieldErrors, Form, attempt
 from alerting.console.replies import Reply
-from alerting.console.views import Console, Request, page
+from alerting.console.views import Console, Request, listing, page
 from alerting.integrations import spec_for
 from alerting.models.api import (
     AlertDefinitionInput,
@@ -35,17 +35,17 @@ class LevelRouting:
 
 
 def definitions(console: Console, request: Request, errors: FieldErrors | None = None) -> Reply:
-    listed, next_cursor = console.api.list_definitions(PAGE_SIZE, request.query.get("cursor") or None)
-    return page(
+    lister = console.api.list_definitions
+    title = "Alert definitions"
+    return listing(
         console,
         request,
+        lister,
         "definitions.html",
+        name="definitions",
         section="definitions",
-        title="Alert definitions",
+        title=title,
         errors=errors,
-        definitions=listed,
-        next_cursor=next_cursor,
-        adding=bool(errors) or request.query.get("add") == "1",
     )
 
 

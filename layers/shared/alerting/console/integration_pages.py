@@ -10,7 +10,7 @@ from uuid import UUID
 from alerting import masking
 from alerting.console.forms import FieldErrors, Form, attempt
 from alerting.console.replies import Reply
-from alerting.console.views import Console, Request, page
+from alerting.console.views import Console, Request, listing, page, submit
 from alerting.integrations import spec_for
 from alerting.models.api import (
     IntegrationInput,
@@ -21,7 +21,6 @@ from alerting.models.api import (
 )
 from alerting.models.config import IntegrationType
 
-PAGE_SIZE = 200
 TEST_ALERT_TYPES = ("Error", "Ok")
 
 
@@ -62,17 +61,16 @@ def type_choices() -> list[TypeChoice]:
 
 
 def integrations(console: Console, request: Request) -> Reply:
-    listed, next_cursor = console.api.list_integrations(PAGE_SIZE, request.query.get("cursor") or None)
     names = {choice.value: choice.label for choice in type_choices()}
-    return page(
+    return listing(
         console,
         request,
+        console.api.list_integrations,
         "integrations.html",
+        name="integrations",
         section="integrations",
         title="Integrations",
-        integrations=listed,
         type_names=names,
-        next_cursor=next_cursor,
     )
 
 
@@ -155,22 +153,23 @@ def save_integration(console: Console, request: Request, guid: UUID) -> Reply:
     }
     if variables:
         patch["Variables"] = variables
-    _, errors = attempt(lambda: console.api.patch_integration(guid, IntegrationPatch.model_validate(patch)))
-    if errors:
-        return integration(console, request, guid, errors)
-    return Reply.redirect(request.url(f"/integrations/{guid}", "saved"))
+    return submit(
+        lambda: console.api.patch_integration(guid, IntegrationPatch.model_validate(patch)),
+        lambda errors: integration(console, request, guid, errors),
+        request.url(f"/integrations/{guid}", "saved"),
+    )
 
 
 def add_service(console: Console, request: Request, guid: UUID) -> Reply:
     form = request.form
     given = {"Name": form.get("ServiceName"), "Url": form.get("Url")}
-    _, errors = attempt(lambda: console.api.create_service(guid, ServiceInput.model_validate(given)))
-    if errors:
-        # The service form's name field is `ServiceName` so it never shares an error with the integration's.
-        if "Name" in errors:
-            errors["ServiceName"] = errors.pop("Name")
-        return integration(console, request, guid, errors)
-    return Reply.redirect(request.url(f"/integrations/{guid}", "created"))
+    # The service form's name field is `ServiceName` so it never shares an error with the integration's.
+    renamed = {"Name": "ServiceName"}
+    return submit(
+        lambda: console.api.create_service(guid, ServiceInput.model_validate(given)),
+        lambda errors: integration(console, request, guid, {renamed.get(k, k): v for k, v in errors.items()}),
+        request.url(f"/integrations/{guid}", "created"),
+    )
 
 
 def delete_service(console: Console, request: Request, guid: UUID, service_guid: UUID) -> Reply:

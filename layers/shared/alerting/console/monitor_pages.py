@@ -4,27 +4,24 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from alerting.console.forms import attempt
+from alerting.console.forms import FieldErrors, attempt
 from alerting.console.replies import Reply
-from alerting.console.views import Console, Request, page
+from alerting.console.views import Console, Request, listing, page, submit
 from alerting.models.api import MonitorInput, MonitorPatch
-from alerting.models.config import MaintenancePeriod, MaintenanceType, ScheduleMode
-
-PAGE_SIZE = 200
+from alerting.models.config import DayOfWeek, MaintenancePeriod, MaintenanceType, ScheduleMode
 
 
-def monitors(console: Console, request: Request, errors: dict[str, str] | None = None) -> Reply:
-    listed, next_cursor = console.api.list_monitors(PAGE_SIZE, request.query.get("cursor") or None)
-    return page(
+def monitors(console: Console, request: Request, errors: FieldErrors | None = None) -> Reply:
+    lister = console.api.list_monitors
+    return listing(
         console,
         request,
+        lister,
         "monitors.html",
+        name="monitors",
         section="monitors",
         title="Monitors",
         errors=errors,
-        monitors=listed,
-        next_cursor=next_cursor,
-        adding=bool(errors) or request.query.get("add") == "1",
     )
 
 
@@ -40,7 +37,7 @@ def add_monitor(console: Console, request: Request) -> Reply:
     return Reply.redirect(request.url(f"/monitors/{created.monitor_guid}", "created"))
 
 
-def monitor(console: Console, request: Request, guid: UUID, errors: dict[str, str] | None = None) -> Reply:
+def monitor(console: Console, request: Request, guid: UUID, errors: FieldErrors | None = None) -> Reply:
     return page(
         console,
         request,
@@ -52,6 +49,7 @@ def monitor(console: Console, request: Request, guid: UUID, errors: dict[str, st
         periods=console.api.list_maintenance_periods(guid),
         schedule_modes=list(ScheduleMode),
         maintenance_types=list(MaintenanceType),
+        week_days=list(DayOfWeek),
     )
 
 
@@ -64,10 +62,11 @@ def save_monitor(console: Console, request: Request, guid: UUID) -> Reply:
         "IsActive": form.checked("IsActive"),
         "GenerateAlert": form.checked("GenerateAlert"),
     }
-    _, errors = attempt(lambda: console.api.patch_monitor(guid, MonitorPatch.model_validate(patch)))
-    if errors:
-        return monitor(console, request, guid, errors)
-    return Reply.redirect(request.url(f"/monitors/{guid}", "saved"))
+    return submit(
+        lambda: console.api.patch_monitor(guid, MonitorPatch.model_validate(patch)),
+        lambda errors: monitor(console, request, guid, errors),
+        request.url(f"/monitors/{guid}", "saved"),
+    )
 
 
 def add_maintenance(console: Console, request: Request, guid: UUID) -> Reply:
@@ -79,12 +78,11 @@ def add_maintenance(console: Console, request: Request, guid: UUID) -> Reply:
     given |= {"MonthDay": form.get("MonthDay") or None, "MaintenanceType": form.get("MaintenanceType")}
     given["Description"] = form.get("Description")
     period = {name: value for name, value in given.items() if value is not None}
-    _, errors = attempt(
-        lambda: console.api.add_maintenance_period(guid, MaintenancePeriod.model_validate(period))
+    return submit(
+        lambda: console.api.add_maintenance_period(guid, MaintenancePeriod.model_validate(period)),
+        lambda errors: monitor(console, request, guid, errors),
+        request.url(f"/monitors/{guid}", "created"),
     )
-    if errors:
-        return monitor(console, request, guid, errors)
-    return Reply.redirect(request.url(f"/monitors/{guid}", "created"))
 
 
 def delete_maintenance(console: Console, request: Request, guid: UUID, period_id: int) -> Reply:
