@@ -109,9 +109,11 @@ class Route:
     function: LocalFunction
 
     @property
-    def precedence(self) -> tuple[int, int, int]:
-        # API Gateway prefers literal paths over variables over greedy variables, and a method over ANY.
-        return (self.resource.count("+}"), self.resource.count("{"), self.method == "ANY")
+    def precedence(self) -> tuple[int, int, int, bool]:
+        # API Gateway prefers literal paths over variables over greedy variables, the longer literal
+        # prefix (/console/{proxy+} over /{proxy+}), and a method over ANY.
+        literal = len(self.resource.split("{", 1)[0])
+        return (self.resource.count("+}"), self.resource.count("{"), -literal, self.method == "ANY")
 
 
 def _resource_pattern(resource: str) -> re.Pattern[str]:

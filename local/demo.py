@@ -136,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(STEP.format("Done."))
         _say(f"   StatusHub simulator page: {info.statushub_url}/")
         _say(f"   Config API:               {info.api_url}  (OpenAPI: {info.api_url}/swagger)")
+        _say(f"   Console:                  {info.console_url}  (the demo's service link)")
         state = args.state_dir
         _say(f"   Stack details:            {state / 'stack.json'}, logs in {state / 'stack.log'}")
         if args.keep_running:

@@ -103,6 +103,8 @@ class StackInfo(BaseModel):
     evaluator_dlq_url: str
     # Restart hooks for chaos runs; see the module docstring.
     control_url: str = ""
+    # The web console (DESIGN §11); no login locally.
+    console_url: str = ""
 
 
 # stack.json fields that are the functions' own settings, by the environment variable that carries them.
@@ -217,6 +219,7 @@ class LocalStack:
                 region=REGION,
                 statushub_url=statushub_url,
                 control_url=api_url.rsplit("/", 1)[0] + CONTROL_PREFIX if api_url else "",
+                console_url=f"{api_url}/console" if api_url else "",
                 **{key: environment[variable] for key, variable in _INFO_FROM_ENVIRONMENT.items()},
             )
             _write_atomically(self.sam_env_file, _sam_env_vars(environment, endpoint))
@@ -538,6 +541,7 @@ def _banner(info: StackInfo, log_path: Path, stack_file: Path) -> str:
         [
             "Local stack is running (Ctrl-C stops it).",
             f"  Config API        {info.api_url}",
+            f"  Console           {info.console_url}",
             f"  AWS endpoint      {info.aws_endpoint_url}  (region {info.region})",
             f"  Event bus         {info.event_bus_name}",
             f"  StatusHub         {info.statushub_url}",

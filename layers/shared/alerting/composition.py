@@ -18,6 +18,7 @@ import httpx
 from alerting.api.configuration import Configuration
 from alerting.api.facade import ConfigApi
 from alerting.api.monitor_alerting import MonitorAlerting
+from alerting.console.views import Console
 from alerting.delivery.attempt import DeliveryDependencies
 from alerting.delivery.health import OperationalEvents, TargetHealthTracker
 from alerting.delivery.outbound import Channels
@@ -53,6 +54,13 @@ class EvaluatorRoot(NamedTuple):
 @functools.cache
 def config_api_root() -> ConfigApi:
     return config_api(Settings())
+
+
+@functools.cache
+def console_root() -> Console:
+    """The console works on the config API's own facade, so its rules and messages are the API's."""
+    settings = Settings()
+    return Console(config_api(settings), ZoneInfo(settings.account_timezone))
 
 
 @functools.cache

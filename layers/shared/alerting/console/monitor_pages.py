@@ -1,0 +1,90 @@
+"""Monitors: the list, `Add monitor`, one monitor's settings and its maintenance periods."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from alerting.console.forms import FieldErrors, attempt
+from alerting.console.replies import Reply
+from alerting.console.views import Console, Request, listing, page, submit
+from alerting.models.api import MonitorInput, MonitorPatch
+from alerting.models.config import DayOfWeek, MaintenancePeriod, MaintenanceType, ScheduleMode
+
+
+def monitors(console: Console, request: Request, errors: FieldErrors | None = None) -> Reply:
+    lister = console.api.list_monitors
+    return listing(
+        console,
+        request,
+        lister,
+        "monitors.html",
+        name="monitors",
+        section="monitors",
+        title="Monitors",
+        errors=errors,
+    )
+
+
+def add_monitor(console: Console, request: Request) -> Reply:
+    form = request.form
+    created, errors = attempt(
+        lambda: console.api.create_monitor(
+            MonitorInput.model_validate({"Name": form.get("Name"), "Url": form.get("Url")})
+        )
+    )
+    if created is None:
+        return monitors(console, request, errors)
+    return Reply.redirect(request.url(f"/monitors/{created.monitor_guid}", "created"))
+
+
+def monitor(console: Console, request: Request, guid: UUID, errors: FieldErrors | None = None) -> Reply:
+    return page(
+        console,
+        request,
+        "monitor.html",
+        section="monitors",
+        title="Monitor",
+        errors=errors,
+        monitor=console.api.get_monitor(guid),
+        periods=console.api.list_maintenance_periods(guid),
+        schedule_modes=list(ScheduleMode),
+        maintenance_types=list(MaintenanceType),
+        week_days=list(DayOfWeek),
+    )
+
+
+def save_monitor(console: Console, request: Request, guid: UUID) -> Reply:
+    form = request.form
+    patch = {
+        "Name": form.get("Name"),
+        "Url": form.get("Url"),
+        "Notes": form.get("Notes"),
+        "IsActive": form.checked("IsActive"),
+        "GenerateAlert": form.checked("GenerateAlert"),
+    }
+    return submit(
+        lambda: console.api.patch_monitor(guid, MonitorPatch.model_validate(patch)),
+        lambda errors: monitor(console, request, guid, errors),
+        request.url(f"/monitors/{guid}", "saved"),
+    )
+
+
+def add_maintenance(console: Console, request: Request, guid: UUID) -> Reply:
+    form = request.form
+    given = {
+        name: form.get(name) or None
+        for name in ("ScheduleMode", "StartDateTime", "EndDateTime", "StartTime", "EndTime", "WeekDay")
+    }
+    given |= {"MonthDay": form.get("MonthDay") or None, "MaintenanceType": form.get("MaintenanceType")}
+    given["Description"] = form.get("Description")
+    period = {name: value for name, value in given.items() if value is not None}
+    return submit(
+        lambda: console.api.add_maintenance_period(guid, MaintenancePeriod.model_validate(period)),
+        lambda errors: monitor(console, request, guid, errors),
+        request.url(f"/monitors/{guid}", "created"),
+    )
+
+
+def delete_maintenance(console: Console, request: Request, guid: UUID, period_id: int) -> Reply:
+    console.api.delete_maintenance_period(guid, period_id)
+    return Reply.redirect(request.url(f"/monitors/{guid}", "deleted"))

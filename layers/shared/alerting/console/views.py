@@ -1,0 +1,103 @@
+"""What every console page shares: the facade and time zone it works with, the request, and the page frame."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from alerting.api.facade import ConfigApi
+from alerting.console.forms import FieldErrors, Form, attempt
+from alerting.console.rendering import render
+from alerting.console.replies import CSRF_FIELD, Reply
+
+# Rows a list page shows at once; the rest are a `Next page` away.
+PAGE_SIZE = 200
+Lister = Callable[[int, str | None], tuple[list[Any], str | None]]
+
+# Short notices a redirect may ask the next page to show, by key, so no text travels in the URL.
+NOTICES = {
+    "created": "Created.",
+    "saved": "Saved.",
+    "deleted": "Deleted.",
+    "resent": "Queued again: the attempt shows below once it has run.",
+    "link": "Choose the monitor and the service of the new row, then Save.",
+}
+
+
+@dataclass(frozen=True)
+class Console:
+    """The config API's facade (the same services, the same rules) and the account's time zone."""
+
+    api: ConfigApi
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Request:
+    """One console request: where the console lives, this browser's CSRF token, query and form."""
+
+    base: str
+    csrf: str
+    query: Mapping[str, str] = field(default_factory=dict)
+    form: Form = field(default_factory=lambda: Form({}))
+
+    def url(self, path: str = "", notice: str | None = None) -> str:
+        return f"{self.base}{path}" + (f"?notice={notice}" if notice else "")
+
+
+def page(
+    console: Console,
+    request: Request,
+    template: str,
+    *,
+    section: str,
+    title: str,
+    errors: FieldErrors | None = None,
+    status: HTTPStatus | None = None,
+    **context: Any,
+) -> Reply:
+    errors = errors or {}
+    html = render(
+        template,
+        console.zone,
+        base=request.base,
+        csrf_field=CSRF_FIELD,
+        csrf=request.csrf,
+        section=section,
+        title=title,
+        notice=NOTICES.get(request.query.get("notice", "")),
+        errors=errors,
+        values=request.form.values(),
+        **context,
+    )
+    if status is None:
+        status = HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK
+    return Reply(status, html)
+
+
+def listing(
+    console: Console,
+    request: Request,
+    lister: Lister,
+    template: str,
+    *,
+    name: str,
+    section: str,
+    title: str,
+    errors: FieldErrors | None = None,
+    **context: Any,
+) -> Reply:
+    """A list page: one page of items as `name`, the next page's cursor, and its add form when asked."""
+    items, next_cursor = lister(PAGE_SIZE, request.query.get("cursor") or None)
+    adding = bool(errors) or request.query.get("add") == "1"
+    context |= {name: items, "next_cursor": next_cursor, "adding": adding}
+    return page(console, request, template, section=section, title=title, errors=errors, **context)
+
+
+def submit(action: Callable[[], object], shown_again: Callable[[FieldErrors], Reply], then: str) -> Reply:
+    """A form's one facade call: refused, the page again with the API's messages; done, a redirect."""
+    _, errors = attempt(action)
+    return shown_again(errors) if errors else Reply.redirect(then)
