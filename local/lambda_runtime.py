@@ -5,8 +5,10 @@ as on Lambda, each environment serves one invoke at a time with its own copy of 
 CodeUri package imported afresh under a name of its own, so its module globals, the Powertools resolver
 included, are never shared by two requests in flight); the pool grows by a cold start when every environment
 is busy, up to its size (the function's ReservedConcurrentExecutions, or the stack's `--concurrency`). The
-layer (`alerting`) is imported once per process and shared, as a layer's files are, but so are its module
-globals (the composition roots, whose clients are thread-safe).
+layer (`alerting`, Powertools) is imported once per process and shared, as a layer's files are, but so are
+its module globals: the composition roots (thread-safe clients), Powertools' Logger keys and Metrics. The one
+piece of Powertools state that would mix up requests, the event being resolved (kept on a class, so once per
+process), is made per thread by `isolate_powertools_event`: an invoke runs on one thread.
 
 `invoke` builds the context Lambda would pass and calls the handler once. `AsyncInvoker` adds what an
 asynchronous invoke gets on top: retries, then the function's dead-letter queue. What triggers an invoke
@@ -33,6 +35,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 
 from local.provisioning import ACCOUNT_ID, FUNCTION_TYPE, REGION, STACK_NAME
 
@@ -212,6 +216,41 @@ class LocalFunction:
                 value.cache_clear()
 
 
+class _PerThread:
+    """A class attribute whose value is the current thread's: read and set on the class or an instance."""
+
+    def __init__(self, name: str, values: threading.local) -> None:
+        self.name, self.values = name, values
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        try:
+            return getattr(self.values, self.name)
+        except AttributeError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, instance: object, value: Any) -> None:
+        setattr(self.values, self.name, value)
+
+
+_resolved = threading.local()
+
+
+class _PerThreadRouterType(type(BaseRouter)):  # type: ignore[misc]
+    # `BaseRouter.current_event = ...` (a set on the class) goes through its metaclass's descriptors.
+    current_event = _PerThread("current_event", _resolved)
+    lambda_context = _PerThread("lambda_context", _resolved)
+
+
+def isolate_powertools_event() -> None:
+    """Powertools' resolvers keep the event and context they resolve on BaseRouter, a class: one per Lambda
+    environment's process, but one for every in-process environment here. Makes them per thread."""
+    if type(BaseRouter) is _PerThreadRouterType:
+        return
+    for name in ("current_event", "lambda_context"):
+        setattr(BaseRouter, name, _PerThread(name, _resolved))  # reads through instances
+    BaseRouter.__class__ = _PerThreadRouterType  # type: ignore[method-assign]
+
+
 def load_functions(
     template: Template,
     template_dir: Path,
@@ -229,12 +268,13 @@ def load_functions(
     ]
     # Lambda puts the layers on the path; the handler's own code is imported per environment.
     _prepend_to_path([template_dir, *import_roots])
+    isolate_powertools_event()
     functions: dict[str, LocalFunction] = {}
     for logical_id in template.resources_of_type(FUNCTION_TYPE):
         properties = template.function_properties(logical_id)
         fake = handlers.get(logical_id)
         # A test's fake handler is the same object in every environment; it only gets the pool's limits.
-        load = _environment_loader(logical_id, template_dir, properties) if fake is None else _fixed(fake)
+        load = environment_loader(logical_id, template_dir, properties) if fake is None else _fixed(fake)
         reserved = properties.get("ReservedConcurrentExecutions")
         pool = EnvironmentPool(load, min(concurrency, int(reserved)) if reserved else concurrency)
         dead_letter = properties.get("DeadLetterQueue") or {}
@@ -259,7 +299,7 @@ _environment_numbers = itertools.count(1)
 _import_lock = threading.Lock()
 
 
-def _environment_loader(
+def environment_loader(
     logical_id: str, template_dir: Path, properties: Mapping[str, Any]
 ) -> Callable[[], Handler]:
     """Imports the function's CodeUri as a package of a new name each call: a fresh copy of every module in
