@@ -4,7 +4,9 @@ Each figure is measured in the same run as its baseline (pure evaluation next to
 Powertools handler next to ours, sequential next to concurrent delivery), so the ratios hold on whatever
 machine runs it even when the absolute numbers do not.
 
-    python -m bench [--only evaluator,delivery,cold_start,latency]
+    python -m bench [--only evaluator,delivery,cold_start,latency,local_api]
+
+With --only, the sections run replace theirs in bench/results.json and every other figure stays.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, cost, delivery, evaluator, latency
+from bench import cold_start, cost, delivery, evaluator, latency, local_api
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -29,6 +31,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "delivery": delivery.run,
     "cold_start": cold_start.run,
     "latency": latency.run,
+    "local_api": local_api.run,
 }
 
 Row = tuple[str, str, str, str]
@@ -105,6 +108,8 @@ def _rows(results: dict[str, Any]) -> list[Row]:
                     f"×{row['speedup']:.2f}",
                 )
             )
+    if "local_api" in results:
+        rows += local_api.rows(results["local_api"])
     if "cost" in results:
         figures = results["cost"]
         rows.append(
@@ -151,29 +156,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.getLogger("local.provisioning").setLevel(logging.ERROR)  # resources moto does not need
     os.environ.setdefault("SAM_CLI_TELEMETRY", "0")
-    results: dict[str, Any] = {
-        "run": {
-            "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "cpus": os.cpu_count(),
-        },
+    only = args.only != ",".join(SECTIONS)
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if only and RESULTS.exists() else {}
+    this_run: dict[str, Any] = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
     }
+    # A partial run keeps every other figure, and the full run's "run" they came from.
+    results: dict[str, Any] = {**previous, "run": previous.get("run", this_run)}
     began = time.monotonic()
     for name in args.only.split(","):
         section_began = time.monotonic()
         print(f"… {name}", file=sys.stderr, flush=True)
         results[name] = SECTIONS[name]()
         print(f"  {name} took {time.monotonic() - section_began:.0f} s", file=sys.stderr, flush=True)
+        if previous:
+            results.setdefault("partial_runs", {})[name] = this_run
     if "evaluator" in results and "delivery" in results:
         results["cost"] = cost.per_million(results["evaluator"], results["delivery"])
         results["scale"] = cost.at_scale(results["evaluator"], results["cost"])
-    results["run"]["seconds"] = round(time.monotonic() - began)
+    this_run["seconds"] = round(time.monotonic() - began)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
     print(
         f"\n{RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS} written "
-        f"in {results['run']['seconds']} s"
+        f"in {this_run['seconds']} s"
     )
     return 0
 
