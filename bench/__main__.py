@@ -7,7 +7,9 @@ Each figure is measured in the same run as its baseline (pure evaluation next to
 Powertools handler next to ours, sequential next to concurrent delivery), so the ratios hold on whatever
 machine runs it even when the absolute numbers do not.
 
-    python -m bench [--only evaluator,delivery,cold_start,latency]
+    python -m bench [--only evaluator,delivery,cold_start,latency,local_api]
+
+With --only, the sections run replace theirs in bench/results.json and every other figure stays.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, cost, delivery, evaluator, latency
+from bench import cold_start, cost, delivery, evaluator, latency, local_api
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -32,6 +34,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "delivery": delivery.run,
     "cold_start": cold_start.run,
     "latency": latency.run,
+    "local_api": local_api.run,
 }
 
 Row = tuple[str, str, str, str]
@@ -108,6 +111,8 @@ def _rows(results: dict[str, Any]) -> list[Row]:
                     f"×{row['speedup']:.2f}",
                 )
             )
+    if "local_api" in results:
+        rows += local_api.rows(results["local_api"])
     if "cost" in results:
         figures = results["cost"]
         rows.append(
@@ -202,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(results))
     print(
         f"\n{RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS} written "
-        f"in {results['run']['seconds']} s"
+        f"in {run['seconds']} s"
     )
     return 0
 

@@ -2,8 +2,11 @@
 
 `ApiGateway` is a WSGI app standing in for one REST API stage with Lambda proxy integrations: it picks the
 route as API Gateway does (literal paths over variables over greedy variables, a method over ANY), invokes
-the function with the payload version 1.0 proxy event and answers with its proxy response. IAM auth (SigV4)
-is not checked locally. `proxy_event` is the one builder of that event: tests and benchmarks use it too.
+the function with the payload version 1.0 proxy event and answers with its proxy response. Each request is
+served on a thread of its own and invokes in an execution environment of its own; when the function's pool
+is at its size, the request is throttled (500, as API Gateway answers a throttled proxy integration). IAM
+auth (SigV4) is not checked locally. `proxy_event` is the one builder of that event: tests and benchmarks
+use it too.
 
 Outside every stage, under `CONTROL_PREFIX`, the chaos hooks list, stop and start the SQS workers.
 """
@@ -23,7 +26,8 @@ from werkzeug.datastructures import Headers
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from local.provisioning import ACCOUNT_ID
+from local.lambda_runtime import ThrottledError
+from local.provisioning import ACCOUNT_ID, TemplateError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
 
     from local.event_sources import SqsEventSource
     from local.lambda_runtime import LocalFunction
+    from local.provisioning import Template
 
 # Outside every stage, so no API path can shadow it.
 CONTROL_PREFIX = "/_local"
@@ -177,7 +182,11 @@ class ApiGateway:
                     protocol=request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
                 )
                 try:
-                    result = route.function.invoke(event)
+                    result = route.function.invoke(event, wait=False)
+                except ThrottledError:
+                    # API Gateway answers a throttled Lambda proxy integration with a plain 500.
+                    log.warning("%s throttled %s %s", route.function.logical_id, request.method, path)
+                    return _json_response(500, "Internal server error")
                 except Exception:
                     log.exception("%s failed %s %s", route.function.logical_id, request.method, path)
                     return _json_response(502, "Internal server error")
@@ -202,6 +211,22 @@ class ApiGateway:
             source.resume()
         log.info("%s worker %s", action[1], "stopped" if action[2] == "stop" else "started")
         return Response(status=204)
+
+
+def add_template_route(
+    api: ApiGateway | None, template: Template, function: LocalFunction, properties: Mapping[str, Any]
+) -> ApiGateway:
+    """Adds a function's `Api` event to the one REST API the stack serves (made at its first route)."""
+    # RestApiId is a !Ref to an AWS::Serverless::Api served here, not a resource moto creates.
+    api_id = (properties.get("RestApiId") or {}).get("Ref")
+    api_properties = template.resources[api_id].get("Properties", {}) if api_id else {}
+    stage = api_properties.get("StageName", "Prod")  # SAM's implicit API uses the Prod stage
+    if api is None:
+        api = ApiGateway(stage)
+    elif api.stage != stage:
+        raise TemplateError("the local stack serves one REST API; the template's functions use several")
+    api.add_route(str(properties["Method"]), properties["Path"], function)
+    return api
 
 
 def _multi_headers(request: Request) -> dict[str, list[str]]:

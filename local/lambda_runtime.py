@@ -1,29 +1,47 @@
 """Lambda's runtime, emulated in-process: owns loading handlers and invoking them as Lambda does.
 
-A `LocalFunction` is a template function bound to its handler; `invoke` builds the context Lambda would
-pass and calls the handler once. `AsyncInvoker` adds what an asynchronous invoke gets on top: retries, then
-the function's dead-letter queue. What triggers an invoke (queues, rules, schedules, HTTP) lives in
-`local.event_sources` and `local.api_gateway`; they only call `invoke` and `cold_start`.
+A `LocalFunction` is a template function with its pool of execution environments (`EnvironmentPool`):
+as on Lambda, each environment serves one invoke at a time with its own copy of the function's code (the
+CodeUri package imported afresh under a name of its own, so its module globals, the Powertools resolver
+included, are never shared by two requests in flight); the pool grows by a cold start when every environment
+is busy, up to its size (the function's ReservedConcurrentExecutions, or the stack's `--concurrency`). The
+layer (`alerting`, Powertools) is imported once per process and shared, as a layer's files are, but so are
+its module globals: the composition roots (thread-safe clients), Powertools' Logger keys and Metrics. The one
+piece of Powertools state that would mix up requests, the event being resolved (kept on a class, so once per
+process), is made per thread by `isolate_powertools_event`: an invoke runs on one thread.
+
+`invoke` builds the context Lambda would pass and calls the handler once. `AsyncInvoker` adds what an
+asynchronous invoke gets on top: retries, then the function's dead-letter queue. What triggers an invoke
+(queues, rules, schedules, HTTP) lives in `local.event_sources` and `local.api_gateway`; they only call
+`invoke` and `cold_start`.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import importlib
+import importlib.util
+import itertools
 import json
 import logging
 import os
 import sys
+import threading
 import time
+import types
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
 from local.provisioning import ACCOUNT_ID, FUNCTION_TYPE, REGION, STACK_NAME
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from mypy_boto3_sqs import SQSClient
 
@@ -33,6 +51,9 @@ if TYPE_CHECKING:
 
 # Lambda retries a failed async invoke twice unless EventInvokeConfig says otherwise.
 DEFAULT_ASYNC_RETRIES = 2
+# Environments per function at most, unless its ReservedConcurrentExecutions is lower (Lambda's account
+# default is 1,000; a laptop needs fewer, and 64 covers the concurrency suite's 32 clients twice).
+DEFAULT_CONCURRENCY = 64
 
 log = logging.getLogger("local.lambda_runtime")
 
@@ -72,25 +93,120 @@ def invocation_context(
     )
 
 
+def environment_count(text: str) -> int:
+    """The `--concurrency` option: a whole number of environments, at least one."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of environments: {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 environment: {text!r}")
+    return count
+
+
+class ThrottledError(RuntimeError):
+    """Every environment is busy and the pool is at its size: Lambda's TooManyRequestsException (429)."""
+
+
+@dataclass
+class ExecutionEnvironment:
+    """One execution environment: its own copy of the handler, serving one invoke at a time."""
+
+    handler: Handler
+    generation: int
+    invocations: int = 0
+
+
+@dataclass
+class EnvironmentPool:
+    """A function's execution environments: an idle one serves the next invoke (the most recently used, as
+    Lambda prefers warm ones); when none is idle, a new one starts cold, up to `size`.
+
+    `load` runs a new environment's init phase (imports the handler) and returns its handler.
+    """
+
+    load: Callable[[], Handler]
+    size: int
+    cold_starts: int = 0
+    peak: int = 0
+    last_loaded: Handler | None = None
+    _idle: list[ExecutionEnvironment] = field(default_factory=list)
+    _alive: int = 0
+    _generation: int = 0
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+
+    @contextlib.contextmanager
+    def environment(self, *, wait: bool) -> Iterator[ExecutionEnvironment]:
+        """An environment of its own for one invoke; without `wait`, `ThrottledError` when none can be had."""
+        environment = self._take(wait=wait)
+        try:
+            yield environment
+        finally:
+            environment.invocations += 1
+            self._give_back(environment)
+
+    def _take(self, *, wait: bool) -> ExecutionEnvironment:
+        with self._changed:
+            while not self._idle and self._alive >= self.size:
+                if not wait:
+                    raise ThrottledError(f"all {self.size} environments are busy (reserved concurrency)")
+                self._changed.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._alive += 1
+            self.cold_starts += 1
+            self.peak = max(self.peak, self._alive)
+            generation = self._generation
+        try:
+            # The init phase runs outside the lock: other environments keep serving meanwhile.
+            self.last_loaded = self.load()
+            return ExecutionEnvironment(self.last_loaded, generation)
+        except BaseException:
+            with self._changed:
+                self._alive -= 1
+                self._changed.notify()
+            raise
+
+    def _give_back(self, environment: ExecutionEnvironment) -> None:
+        with self._changed:
+            if environment.generation == self._generation:
+                self._idle.append(environment)
+            else:
+                self._alive -= 1  # retired while it served: it goes away now
+            self._changed.notify()
+
+    def retire_all(self) -> None:
+        """Every environment goes away once idle; the next invokes start cold."""
+        with self._changed:
+            self._generation += 1
+            self._alive -= len(self._idle)
+            self._idle.clear()
+            self._changed.notify_all()
+
+
 @dataclass(frozen=True)
 class LocalFunction:
-    """A template function bound to its in-process handler."""
+    """A template function and its pool of execution environments."""
 
     logical_id: str
     name: str
-    handler: Handler
+    environments: EnvironmentPool
     timeout_s: int
     memory_mb: int
     async_retries: int
     dead_letter_arn: str | None
 
-    def invoke(self, event: dict[str, Any]) -> Any:
-        context = invocation_context(self.name, memory_mb=self.memory_mb, timeout_s=self.timeout_s)
-        return self.handler(event, context)
+    def invoke(self, event: dict[str, Any], *, wait: bool = True) -> Any:
+        """Runs the handler in an environment of its own. A synchronous caller (API Gateway) passes
+        `wait=False` and gets `ThrottledError` when the pool is full; event sources wait (Lambda retries)."""
+        with self.environments.environment(wait=wait) as environment:
+            context = invocation_context(self.name, memory_mb=self.memory_mb, timeout_s=self.timeout_s)
+            return environment.handler(event, context)
 
     def cold_start(self) -> None:
-        """The next invoke starts cold: clears the functools caches of the handler's module (its root)."""
-        module = sys.modules.get(getattr(self.handler, "__module__", ""))
+        """The next invokes start cold: the environments go, and with them the layer's cached roots."""
+        self.environments.retire_all()
+        module = sys.modules.get(getattr(self.environments.last_loaded, "__module__", ""))
         if module is None:
             return
         for value in vars(module).values():
@@ -100,37 +216,122 @@ class LocalFunction:
                 value.cache_clear()
 
 
+class _PerThread:
+    """A class attribute whose value is the current thread's: read and set on the class or an instance."""
+
+    def __init__(self, name: str, values: threading.local) -> None:
+        self.name, self.values = name, values
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        try:
+            return getattr(self.values, self.name)
+        except AttributeError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, instance: object, value: Any) -> None:
+        setattr(self.values, self.name, value)
+
+
+_resolved = threading.local()
+
+
+class _PerThreadRouterType(type(BaseRouter)):  # type: ignore[misc]
+    # `BaseRouter.current_event = ...` (a set on the class) goes through its metaclass's descriptors.
+    current_event = _PerThread("current_event", _resolved)
+    lambda_context = _PerThread("lambda_context", _resolved)
+
+
+def isolate_powertools_event() -> None:
+    """Powertools' resolvers keep the event and context they resolve on BaseRouter, a class: one per Lambda
+    environment's process, but one for every in-process environment here. Makes them per thread."""
+    if type(BaseRouter) is _PerThreadRouterType:
+        return
+    for name in ("current_event", "lambda_context"):
+        setattr(BaseRouter, name, _PerThread(name, _resolved))  # reads through instances
+    BaseRouter.__class__ = _PerThreadRouterType  # type: ignore[method-assign]
+
+
 def load_functions(
-    template: Template, template_dir: Path, resolver: Resolver, handlers: Mapping[str, Handler]
+    template: Template,
+    template_dir: Path,
+    resolver: Resolver,
+    handlers: Mapping[str, Handler],
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> dict[str, LocalFunction]:
-    """Every template function, its handler imported from CodeUri and Handler unless `handlers` has it."""
+    """Every template function, its handler imported from CodeUri and Handler unless `handlers` has it.
+
+    Each function's first environment starts here, so a handler that cannot be imported fails the start.
+    """
     import_roots = [
         template_dir / resource["Properties"]["ContentUri"]
         for resource in template.resources_of_type("AWS::Serverless::LayerVersion").values()
     ]
+    # Lambda puts the layers on the path; the handler's own code is imported per environment.
+    _prepend_to_path([template_dir, *import_roots])
+    isolate_powertools_event()
     functions: dict[str, LocalFunction] = {}
     for logical_id in template.resources_of_type(FUNCTION_TYPE):
         properties = template.function_properties(logical_id)
-        handler = handlers.get(logical_id)
-        if handler is None:
-            code_dir = template_dir / properties["CodeUri"]
-            module_name, _, attribute = properties["Handler"].rpartition(".")
-            # Lambda puts CodeUri on the path; importing it as a package keeps the three apps apart.
-            _prepend_to_path([template_dir, *import_roots, code_dir.parent])
-            module = importlib.import_module(f"{code_dir.name}.{module_name}")
-            handler = getattr(module, attribute)
+        fake = handlers.get(logical_id)
+        # A test's fake handler is the same object in every environment; it only gets the pool's limits.
+        load = environment_loader(logical_id, template_dir, properties) if fake is None else _fixed(fake)
+        reserved = properties.get("ReservedConcurrentExecutions")
+        pool = EnvironmentPool(load, min(concurrency, int(reserved)) if reserved else concurrency)
         dead_letter = properties.get("DeadLetterQueue") or {}
         invoke_config = properties.get("EventInvokeConfig") or {}
         functions[logical_id] = LocalFunction(
             logical_id=logical_id,
             name=properties.get("FunctionName", f"{STACK_NAME}-{logical_id}"),
-            handler=handler,
+            environments=pool,
             timeout_s=int(properties.get("Timeout", 3)),
             memory_mb=int(properties.get("MemorySize", 128)),
             async_retries=int(invoke_config.get("MaximumRetryAttempts", DEFAULT_ASYNC_RETRIES)),
             dead_letter_arn=resolver.resolve(dead_letter.get("TargetArn")),
         )
+        with pool.environment(wait=True):
+            pass
     return functions
+
+
+# Numbers the environments of every function, so each copy of a CodeUri package has a name of its own.
+_environment_numbers = itertools.count(1)
+# Imports of a new environment's package register it in sys.modules first; one at a time.
+_import_lock = threading.Lock()
+
+
+def environment_loader(
+    logical_id: str, template_dir: Path, properties: Mapping[str, Any]
+) -> Callable[[], Handler]:
+    """Imports the function's CodeUri as a package of a new name each call: a fresh copy of every module in
+    it (relative imports stay inside the copy), as a new execution environment would load it."""
+    code_dir = (template_dir / properties["CodeUri"]).resolve()
+    module_name, _, attribute = properties["Handler"].rpartition(".")
+
+    def load() -> Handler:
+        with _import_lock:
+            package = f"{code_dir.name}__{logical_id}_env{next(_environment_numbers)}"
+            init = code_dir / "__init__.py"
+            if init.exists():
+                spec = importlib.util.spec_from_file_location(
+                    package, init, submodule_search_locations=[str(code_dir)]
+                )
+                if spec is None or spec.loader is None:
+                    raise ImportError(f"{logical_id}: cannot import {init}")
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[package] = module
+                spec.loader.exec_module(module)
+            else:
+                module = types.ModuleType(package)
+                module.__path__ = [str(code_dir)]
+                sys.modules[package] = module
+            handler: Handler = getattr(importlib.import_module(f"{package}.{module_name}"), attribute)
+            return handler
+
+    return load
+
+
+def _fixed(handler: Handler) -> Callable[[], Handler]:
+    return lambda: handler
 
 
 def _prepend_to_path(directories: Iterable[Path]) -> None:

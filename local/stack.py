@@ -21,7 +21,8 @@ A control endpoint on the API's port (`control_url` in stack.json) lets a chaos 
 start (the function's cached composition root is dropped); `GET <control_url>/event-sources` lists them.
 
     python -m local.stack [--state-dir .local] [--api-port 0] [--retry-schedule 0,1,2,4,8,16,32,64]
-                          [--sweep-seconds 5] [--delivery-timeout 15] [--throttled-retry-min 1]
+                          [--sweep-seconds 5]
+                          [--delivery-timeout 15] [--throttled-retry-min 1] [--concurrency 64]
 """
 
 from __future__ import annotations
@@ -45,9 +46,9 @@ from moto.server import ThreadedMotoServer
 from pydantic import BaseModel, ConfigDict
 
 from local import moto_fixes
-from local.api_gateway import CONTROL_PREFIX, ApiGateway
+from local.api_gateway import CONTROL_PREFIX, add_template_route
 from local.event_sources import InFlight, Schedule, SqsEventSource, bridge_rule
-from local.lambda_runtime import ProcessEnvironment, load_functions
+from local.lambda_runtime import DEFAULT_CONCURRENCY, ProcessEnvironment, environment_count, load_functions
 from local.provisioning import REGION, STACK_NAME, TemplateError, load_template, provision_template
 from local.state_dir import StateDirInUseError, claim_state_dir
 from local.statushub import StatusHubSimulator
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from werkzeug.serving import BaseWSGIServer
 
+    from local.api_gateway import ApiGateway
     from local.lambda_runtime import Handler, LocalFunction
     from local.provisioning import Resolver
 
@@ -105,6 +107,8 @@ class StackInfo(BaseModel):
     control_url: str = ""
     # The web console (DESIGN §11); no login locally.
     console_url: str = ""
+    # Execution environments per function at most (see local.lambda_runtime).
+    concurrency: int = DEFAULT_CONCURRENCY
 
 
 # stack.json fields that are the functions' own settings, by the environment variable that carries them.
@@ -138,6 +142,7 @@ class LocalStack:
         config_cache_seconds: float = DEFAULT_CONFIG_CACHE_SECONDS,
         delivery_timeout: float = DEFAULT_DELIVERY_TIMEOUT,
         throttled_retry_min: float = DEFAULT_THROTTLED_RETRY_MIN,
+        concurrency: int = DEFAULT_CONCURRENCY,
         template_path: Path | str = REPO_ROOT / "template.yaml",
         handlers: Mapping[str, Handler] | None = None,
     ) -> None:
@@ -147,6 +152,7 @@ class LocalStack:
         self.moto_port = moto_port
         self.statushub_port = statushub_port
         self.sweep_seconds = sweep_seconds
+        self.concurrency = concurrency
         self.template_path = Path(template_path)
         self.template = load_template(self.template_path)
         self.handlers = dict(handlers or {})
@@ -211,7 +217,9 @@ class LocalStack:
             # SES sends only from verified identities; the local account verifies the sender address.
             self._ses.verify_email_identity(EmailAddress=environment["EMAIL_SENDER_ADDRESS"])
             statushub_url = self._statushub.start(host=self.host, port=self.statushub_port)
-            functions = load_functions(self.template, self.template_path.parent, resolver, self.handlers)
+            functions = load_functions(
+                self.template, self.template_path.parent, resolver, self.handlers, self.concurrency
+            )
             api_url = self._wire(functions, resolver)
             self.info = StackInfo(
                 api_url=api_url,
@@ -220,6 +228,7 @@ class LocalStack:
                 statushub_url=statushub_url,
                 control_url=api_url.rsplit("/", 1)[0] + CONTROL_PREFIX if api_url else "",
                 console_url=f"{api_url}/console" if api_url else "",
+                concurrency=self.concurrency,
                 **{key: environment[variable] for key, variable in _INFO_FROM_ENVIRONMENT.items()},
             )
             _write_atomically(self.sam_env_file, _sam_env_vars(environment, endpoint))
@@ -330,7 +339,7 @@ class LocalStack:
                     used = _used(properties, "Queue", "BatchSize", "Enabled", "FunctionResponseTypes")
                     self._wire_queue(function, resolver.resolve(used))
                 elif kind == "Api":
-                    api = self._wire_api_route(api, function, properties)
+                    api = add_template_route(api, self.template, function, properties)
                 elif kind == "ScheduleV2":
                     self._wire_schedule(function, resolver.resolve(_used(properties, "Input", "State")))
                 else:
@@ -392,20 +401,6 @@ class LocalStack:
         event = json.loads(properties.get("Input") or "{}")
         schedule = Schedule(function, event, self.sweep_seconds, self._stop)
         self._start_thread(schedule.run, f"{function.logical_id}-schedule")
-
-    def _wire_api_route(
-        self, api: ApiGateway | None, function: LocalFunction, properties: dict[str, Any]
-    ) -> ApiGateway:
-        # RestApiId is a !Ref to an AWS::Serverless::Api served here, not a resource moto creates.
-        api_id = (properties.get("RestApiId") or {}).get("Ref")
-        api_properties = self.template.resources[api_id].get("Properties", {}) if api_id else {}
-        stage = api_properties.get("StageName", "Prod")  # SAM's implicit API uses the Prod stage
-        if api is None:
-            api = ApiGateway(stage)
-        elif api.stage != stage:
-            raise TemplateError("the local stack serves one REST API; the template's functions use several")
-        api.add_route(str(properties["Method"]), properties["Path"], function)
-        return api
 
     def _start_thread(self, target: Callable[..., object], name: str, **kwargs: Any) -> None:
         thread = threading.Thread(target=target, name=name, kwargs=kwargs, daemon=True)
@@ -487,6 +482,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         type=_positive_seconds,
         default=DEFAULT_THROTTLED_RETRY_MIN,
         help="least delay after a timeout or 429 (deployed: 60; default here: %(default)s)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=environment_count,
+        default=DEFAULT_CONCURRENCY,
+        help="execution environments per function at most, like reserved concurrency (default: %(default)s)",
     )
     return parser.parse_args(argv)
 
@@ -580,6 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config_cache_seconds=args.config_cache_seconds,
         delivery_timeout=args.delivery_timeout,
         throttled_retry_min=args.throttled_retry_min,
+        concurrency=args.concurrency,
     )
     with log_path.open("w", encoding="utf-8", buffering=1) as log_file, _output_to(log_file):
         try:

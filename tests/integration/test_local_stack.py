@@ -220,6 +220,7 @@ def test_stack_json_is_written_with_the_documented_keys(stack: LocalStack, info:
         "delivery_dlq_url",
         "evaluator_dlq_url",
         "control_url",
+        "concurrency",
     }
     assert wait_for_stack(stack.state_dir, timeout=1) == info
     assert info.api_url.endswith("/v4")
