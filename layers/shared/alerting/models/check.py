@@ -20,7 +20,8 @@ class ErrorLevel(StrEnum):
 class CheckResult(ApiModel):
     model_config = ApiModel.model_config | {"extra": "ignore"}
 
-    id: int = Field(ge=0)
+    # The watermark orders ids as 20 digits; a longer one is malformed (and DynamoDB keeps 38 at most).
+    id: int = Field(ge=0, lt=10**20)
     monitor_guid: UUID
     timestamp: AwareDatetime
     error_level: ErrorLevel

@@ -19,15 +19,14 @@ from pydantic import TypeAdapter
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
 from alerting.models.alert import Alert, Decision, MonitorState
 from alerting.models.config import MaintenancePeriod, Monitor
-from alerting.models.delivery import DeliveryJob
-from alerting.storage import keys
+from alerting.models.delivery import DeliveryJob, JobReference
+from alerting.storage import keys, outbox
 from alerting.storage.config_repository import ConfigKind, ConfigRepository
 from alerting.storage.dynamo import from_low_level, query_all, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-_jobs = TypeAdapter(list[DeliveryJob])
 _periods = TypeAdapter(list[MaintenancePeriod])
 
 
@@ -40,7 +39,7 @@ class MonitorRecord:
     maintenance: tuple[MaintenancePeriod, ...] = ()
     due_at: str | None = None
     # Deliveries of the last transition, re-sent if that same check arrives again (a retried event).
-    outbox: tuple[DeliveryJob, ...] = ()
+    outbox: tuple[JobReference, ...] = ()
     outbox_watermark: str | None = None
 
 
@@ -80,7 +79,7 @@ def _record(item: dict[str, Any]) -> MonitorRecord:
         group_guids=frozenset(UUID(g) for g in item.get("GroupGuids", ())),
         maintenance=tuple(_periods.validate_json(item["Maintenance"])) if "Maintenance" in item else (),
         due_at=item.get("DueAt"),
-        outbox=tuple(_jobs.validate_json(item["Outbox"])) if "Outbox" in item else (),
+        outbox=outbox.decoded(item["Outbox"]) if "Outbox" in item else (),
         outbox_watermark=item.get("OutboxWatermark"),
     )
 
@@ -98,6 +97,10 @@ class Monitors(ConfigRepository[Monitor]):
 
     def record(self, monitor_guid: UUID) -> MonitorRecord:
         return _record(self._item(monitor_guid))
+
+    def outbox_jobs(self, record: MonitorRecord) -> list[DeliveryJob]:
+        """The last transition's deliveries, rebuilt from the outbox's references."""
+        return outbox.queued_jobs(self._table, record.monitor.monitor_guid, record.outbox)
 
     def delete(self, monitor_guid: UUID) -> None:
         """Delete the monitor and its memberships; its alert history expires by TTL."""
@@ -170,7 +173,7 @@ class Monitors(ConfigRepository[Monitor]):
             values |= {":due_shard": due["DueShard"], ":due_at": due["DueAt"]}
         if transition.outbox:
             sets += ["Outbox = :outbox", "OutboxWatermark = :outbox_key"]
-            values[":outbox"] = _jobs.dump_json(list(transition.outbox), by_alias=True).decode()
+            values[":outbox"] = outbox.encoded(transition.outbox)
             values[":outbox_key"] = transition.outbox_key or f"tick#{version}"
         condition = "attribute_exists(PK) AND "
         if previous.watermark is None:
