@@ -42,7 +42,10 @@ class CheckResult(ApiModel):
     @field_validator("timestamp")
     @classmethod
     def _to_utc(cls, value: datetime) -> datetime:
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:  # year 1 with a positive offset, year 9999 with a negative one
+            raise ValueError("Timestamp is outside the calendar once converted to UTC") from exc
 
     @property
     def watermark(self) -> str:

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from botocore.exceptions import ClientError
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
 from alerting.models.alert import Alert, Decision, MonitorState
 from alerting.models.config import MaintenancePeriod, Monitor
 from alerting.models.delivery import DeliveryJob, JobReference
+from alerting.observability import logger
 from alerting.storage import keys, outbox
 from alerting.storage.config_repository import ConfigKind, ConfigRepository
 from alerting.storage.dynamo import from_low_level, query_all, translated_errors
@@ -77,11 +78,23 @@ def _record(item: dict[str, Any]) -> MonitorRecord:
         state=state,
         definition_guids=frozenset(UUID(g) for g in item.get("DefinitionGuids", ())),
         group_guids=frozenset(UUID(g) for g in item.get("GroupGuids", ())),
-        maintenance=tuple(_periods.validate_json(item["Maintenance"])) if "Maintenance" in item else (),
+        maintenance=_stored_periods(item.get("Maintenance")),
         due_at=item.get("DueAt"),
         outbox=outbox.decoded(item["Outbox"]) if "Outbox" in item else (),
         outbox_watermark=item.get("OutboxWatermark"),
     )
+
+
+def _stored_periods(text: str | None) -> tuple[MaintenancePeriod, ...]:
+    """The periods still valid today: one saved before the API bounded its dates is left out rather
+    than failing every evaluation of the monitor."""
+    kept = []
+    for raw in json.loads(text) if text else ():
+        try:
+            kept.append(MaintenancePeriod.model_validate(raw))
+        except ValidationError:
+            logger.warning("stored maintenance period left out: no longer valid", period=raw)
+    return tuple(kept)
 
 
 MONITOR = ConfigKind(
