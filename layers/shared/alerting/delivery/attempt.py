@@ -211,6 +211,9 @@ def _send_once(
         return _Sent(Verdict.PERMANENT, str(exc))
     except UnavailableError as exc:  # a secret store that cannot be read now
         return _Sent(Verdict.RETRYABLE, str(exc))
+    except Exception as exc:  # anything else is a permanent failure with its type: logged, never lost
+        logger.exception("delivery attempt failed unexpectedly")
+        return _Sent(Verdict.PERMANENT, f"unexpected {type(exc).__name__}: {exc}")
     result = steps[-1].result
     return _Sent(result.verdict, result.error, result, [step.result.exchange for step in steps])
 
