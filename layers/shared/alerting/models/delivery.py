@@ -45,6 +45,13 @@ class DeliveryJob(ApiModel):
         )
 
     @property
+    def incident_rank(self) -> str:
+        """Orders the alerts of one incident (Error, then Reminders, then Ok) as comparable text."""
+        alert = self.alert
+        kind = {"Error": 0, "Reminder": 1, "Ok": 2}[alert.alert_type.value]
+        return f"{alert.timestamp:%Y-%m-%dT%H:%M:%S.%f}#{kind}#{alert.reminder_number:05d}"
+
+    @property
     def deduplication_id(self) -> str:
         base = f"{self.alert.alert_guid}.{self.integration_guid}.{self.target}"
         return base if self.replay is None else f"{base}.{self.replay}"
