@@ -24,6 +24,7 @@ from alerting.models.alert import (
 from alerting.models.check import CheckResult
 from alerting.models.config import MaintenancePeriod, MaintenanceType, ScheduleMode
 from alerting.routing import plan_deliveries
+from alerting.storage import outbox
 from alerting.storage.monitors import _stored_periods
 from tests import factories as f
 
@@ -167,3 +168,12 @@ def test_any_check_event_is_evaluated_or_malformed_never_a_crash(
     stored = jobs[0].model_dump_json(by_alias=True).encode()  # no lone surrogate survives to UTF-8
     assert len(stored) < 64 * 1024
     assert len(alert.response_body.encode()) <= RESPONSE_BODY_MAX_BYTES
+
+
+def test_an_outbox_written_before_references_is_read_as_references() -> None:
+    config = f.config()
+    evaluation = evaluate_check(MonitorState(), f.check(1), config)
+    (job,) = plan_deliveries(evaluation.alerts, config, {f.INTEGRATION_GUID: f.statushub_integration()})
+    whole_jobs = json.dumps([job.to_json_dict()])
+    assert outbox.decoded(whole_jobs) == (job.reference,)
+    assert outbox.decoded(outbox.encoded([job])) == (job.reference,)

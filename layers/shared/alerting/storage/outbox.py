@@ -7,6 +7,7 @@ target instead of a copy of the alert per target.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -30,7 +31,11 @@ def encoded(jobs: Sequence[DeliveryJob]) -> str:
 
 
 def decoded(text: str) -> tuple[JobReference, ...]:
-    return tuple(_references.validate_json(text))
+    """The references; an outbox written before references (whole jobs) is read as references too."""
+    return tuple(
+        DeliveryJob.model_validate(raw).reference if "Alert" in raw else JobReference.model_validate(raw)
+        for raw in json.loads(text)
+    )
 
 
 def queued_jobs(table: Table, monitor_guid: UUID, references: Sequence[JobReference]) -> list[DeliveryJob]:
