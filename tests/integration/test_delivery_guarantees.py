@@ -153,7 +153,9 @@ def test_webhook_id_is_the_same_on_every_retry(
     for _ in range(3):
         deliver(alert_batch, lambda_context)
     job = json.loads(alert_batch["Records"][0]["body"])
-    assert {r.headers["webhook-id"] for r in target.seen} == {f"{job['Alert']['AlertGuid']}.{job['Target']}"}
+    assert {r.headers["webhook-id"] for r in target.seen} == {
+        f"{job['Alert']['AlertGuid']}.{job['IntegrationGuid']}.{job['Target']}"
+    }
 
 
 # Retry schedule ------------------------------------------------------------------------------------

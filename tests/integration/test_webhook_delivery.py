@@ -94,10 +94,10 @@ def test_statushub_gets_the_incident_and_the_attempt_is_logged(
     assert request.headers["host"] == "hooks.statushub.io"
     assert request.extensions["sni_hostname"] == "hooks.statushub.io"
     assert (body["state"], body["service_status"], body["type"]) == ("investigating", "down", "incident")
-    assert (
-        request.headers["webhook-id"]
-        == f"{body['alert']['AlertGuid']}.{json.loads(alert_batch['Records'][0]['body'])['Target']}"
-    )
+    job = json.loads(alert_batch["Records"][0]["body"])
+    # One webhook-id per alert, integration and target (DESIGN §6).
+    expected_id = f"{body['alert']['AlertGuid']}.{job['IntegrationGuid']}.{job['Target']}"
+    assert request.headers["webhook-id"] == expected_id
     (attempt,) = messages_api(api, alert_batch)
     assert attempt["Outcome"] == "delivered"
     assert attempt["Exchange"]["StatusCode"] == 200

@@ -96,7 +96,11 @@ def config_api(settings: Settings) -> ConfigApi:
         delivery_log=delivery_log,
         # Test sends go through the delivery client: the same SSRF checks, pinning, timeout, no redirects.
         tester=IntegrationTester(
-            integrations, monitors, _channels(settings, table), _delivery_client(settings)
+            integrations,
+            monitors,
+            _channels(settings, table),
+            _delivery_client(settings),
+            secrets=_secret_resolver(settings),
         ),
         targets=TargetHealthStore(table),
         replay=Replay(delivery_log, _delivery_queue(settings), lambda: uuid.uuid4().hex),
@@ -138,12 +142,16 @@ def delivery(settings: Settings) -> DeliveryDependencies:
             settings.target_failing_after_attempts,
             timedelta(days=settings.target_disable_after_days),
         ),
-        secrets=SecretResolver(
-            functools.cache(lambda: boto3.client("ssm")),
-            functools.cache(lambda: boto3.client("secretsmanager")),
-            settings.secret_cache_seconds,
-        ),
+        secrets=_secret_resolver(settings),
         concurrency=settings.delivery_concurrency,
+    )
+
+
+def _secret_resolver(settings: Settings) -> SecretResolver:
+    return SecretResolver(
+        functools.cache(lambda: boto3.client("ssm")),
+        functools.cache(lambda: boto3.client("secretsmanager")),
+        settings.secret_cache_seconds,
     )
 
 
@@ -162,7 +170,11 @@ def _delivery_queue(settings: Settings) -> DeliveryQueue:
 def _delivery_client(settings: Settings) -> httpx.Client:
     """The HTTP client every delivery goes through: SSRF-checked, address-pinned, no redirects."""
     return httpx.Client(
-        transport=PinnedTransport(AddressPolicy(settings.allowed_private_networks)),
+        transport=PinnedTransport(
+            AddressPolicy(
+                settings.allowed_private_networks, resolve_timeout=settings.delivery_timeout_seconds
+            )
+        ),
         timeout=settings.delivery_timeout_seconds,
         # A hook that moves is a configuration error to surface, not chase.
         follow_redirects=False,

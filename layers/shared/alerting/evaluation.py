@@ -455,9 +455,10 @@ def _make_alert(
 
 
 def clipped(text: str, max_bytes: int) -> str:
-    """`text` cut to at most `max_bytes` of UTF-8, never inside a character."""
-    encoded = text.encode()
-    return text if len(encoded) <= max_bytes else encoded[:max_bytes].decode(errors="ignore")
+    """`text` cut to at most `max_bytes` of UTF-8, never inside a character; a lone surrogate (valid
+    in JSON, not in UTF-8) becomes "?" so the text can be stored and sent."""
+    encoded = text.encode(errors="replace")
+    return encoded[:max_bytes].decode(errors="ignore")
 
 
 def bounded_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -465,8 +466,8 @@ def bounded_headers(headers: Mapping[str, str]) -> dict[str, str]:
     kept: dict[str, str] = {}
     used = 0
     for name, value in headers.items():
-        used += len(name.encode()) + len(value.encode())
+        used += len(name.encode(errors="replace")) + len(value.encode(errors="replace"))
         if used > RESPONSE_HEADERS_MAX_BYTES:
             break
-        kept[name] = value
+        kept[clipped(name, RESPONSE_HEADERS_MAX_BYTES)] = clipped(value, RESPONSE_HEADERS_MAX_BYTES)
     return kept

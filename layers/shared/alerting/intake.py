@@ -15,8 +15,22 @@ from uuid import UUID
 from aws_lambda_powertools.metrics import MetricUnit
 
 from alerting.errors import ConcurrentUpdateError, NotFoundError
-from alerting.evaluation import Evaluation, MonitorConfig, Verdict, evaluate_check, evaluate_tick, next_due
+from alerting.evaluation import (
+    Evaluation,
+    MonitorConfig,
+    Verdict,
+    bounded_headers,
+    clipped,
+    evaluate_check,
+    evaluate_tick,
+    next_due,
+)
 from alerting.messaging.delivery_queue import DeliveryQueue
+from alerting.models.alert import (
+    ERROR_DESCRIPTION_MAX_BYTES,
+    FAILURE_MESSAGE_MAX_BYTES,
+    RESPONSE_BODY_MAX_BYTES,
+)
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
 from alerting.observability import Metric, logger, metrics
@@ -26,6 +40,7 @@ from alerting.storage.config_cache import ConfigCache
 from alerting.storage.monitors import MonitorRecord, Monitors, Transition
 
 MAX_CONFLICT_RETRIES = 5
+SHORT_TEXT_MAX_BYTES = 256
 # The `source` of the scheduled sweep's event (template.yaml: AlertEvaluatorFunction, event Sweep).
 SWEEP_SOURCE = "alerting.sweep"
 
@@ -51,7 +66,23 @@ class IntakeResult:
         return {"verdict": verdict, "alerts": self.alerts_raised, "deliveries": self.deliveries_queued}
 
 
+def within_sizes(check: CheckResult) -> CheckResult:
+    """The check cut to DESIGN §4 Sizes before anything of it is stored or queued; its short texts
+    made storable (no lone surrogates) on the way."""
+    short_texts = ("checkpoint_name", "server_ipv4", "server_ipv6", "resolved_ip_address")
+    return check.model_copy(
+        update={
+            **{name: clipped(getattr(check, name), SHORT_TEXT_MAX_BYTES) for name in short_texts},
+            "response_body": clipped(check.response_body, RESPONSE_BODY_MAX_BYTES),
+            "error_description": clipped(check.error_description, ERROR_DESCRIPTION_MAX_BYTES),
+            "failure_message": clipped(check.failure_message, FAILURE_MESSAGE_MAX_BYTES),
+            "response_headers": bounded_headers(check.response_headers),
+        }
+    )
+
+
 def process_check(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
+    check = within_sizes(check)
     logger.append_keys(monitor_guid=str(check.monitor_guid), check_id=check.id)
     try:
         result = _process(check, deps)
@@ -91,8 +122,9 @@ def _evaluate_and_save(check: CheckResult, record: MonitorRecord, deps: IntakeDe
     if evaluation.verdict is Verdict.DUPLICATE and record.outbox_watermark == check.watermark:
         # The same event again, maybe because we failed after saving: queue its deliveries again.
         # SQS drops what it already has (same deduplication ids).
-        deps.queue.send(record.outbox)
-        return IntakeResult(evaluation.verdict, deliveries_queued=len(record.outbox))
+        jobs = deps.monitors.outbox_jobs(record)
+        deps.queue.send(jobs)
+        return IntakeResult(evaluation.verdict, deliveries_queued=len(jobs))
     if not evaluation.needs_write:
         logger.info("check result ignored", verdict=evaluation.verdict.value)
         return IntakeResult(evaluation.verdict)

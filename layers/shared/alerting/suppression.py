@@ -88,12 +88,22 @@ def _covers(period: MaintenancePeriod, now: datetime, zone: tzinfo) -> bool:
     return any(start <= now < end for start, end in _windows(period, now, zone))
 
 
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
+
+
 def _instant(wall: datetime, zone: tzinfo) -> datetime:
-    if wall.tzinfo is not None:
-        return wall.astimezone(UTC)
-    # fold=0 with zoneinfo: a skipped time takes the offset before the gap (it moves forward by the
-    # gap), a repeated time its first occurrence.
-    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    """The UTC instant of a period's date; a date at the edge of the calendar (year 1 or 9999) whose
+    offset would push it past the edge is pinned to the edge, so evaluation never fails on a
+    stored period."""
+    try:
+        if wall.tzinfo is not None:
+            return wall.astimezone(UTC)
+        # fold=0 with zoneinfo: a skipped time takes the offset before the gap (it moves forward by the
+        # gap), a repeated time its first occurrence.
+        return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    except (OverflowError, ValueError):
+        return _EARLIEST if wall.year < 2 else _LATEST
 
 
 def _clock(text: str) -> time:

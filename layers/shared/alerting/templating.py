@@ -161,13 +161,17 @@ def _calls(nodes: tuple[Node, ...]) -> Iterator[str]:
             yield from _calls(node.inner)
 
 
+# Function calls nest at most this deep: deeper is refused as a template error, not a recursion crash.
+MAX_NESTING = 32
+
+
 def parse(source: str) -> Template:
     nodes, end = _sequence(source, 0, inside_call=False)
     assert end == len(source)
     return Template(source, nodes)
 
 
-def _sequence(source: str, pos: int, inside_call: bool) -> tuple[tuple[Node, ...], int]:
+def _sequence(source: str, pos: int, inside_call: bool, depth: int = 0) -> tuple[tuple[Node, ...], int]:
     nodes: list[Node] = []
     text_start = pos
     while pos < len(source):
@@ -176,7 +180,7 @@ def _sequence(source: str, pos: int, inside_call: bool) -> tuple[tuple[Node, ...
         if source.startswith("{{@", pos):
             if pos > text_start:
                 nodes.append(Text(source[text_start:pos]))
-            node, pos = _tag(source, pos + 3)
+            node, pos = _tag(source, pos + 3, depth)
             nodes.append(node)
             text_start = pos
         else:
@@ -191,7 +195,7 @@ def _sequence(source: str, pos: int, inside_call: bool) -> tuple[tuple[Node, ...
     return tuple(nodes), pos
 
 
-def _tag(source: str, pos: int) -> tuple[Node, int]:
+def _tag(source: str, pos: int, depth: int) -> tuple[Node, int]:
     match = _NAME.match(source, pos)
     if match is None:
         raise TemplateError(f"a name must follow '{{{{@' at position {pos}")
@@ -205,7 +209,9 @@ def _tag(source: str, pos: int) -> tuple[Node, int]:
         if end < 0:
             raise TemplateError(f"'{{{{@CustomField(' at position {match.start()} is not closed by ')}}}}'")
         return CustomFieldRef(source[pos + 1 : end].strip()), end + 3
-    inner, end = _sequence(source, pos + 1, inside_call=True)
+    if depth >= MAX_NESTING:
+        raise TemplateError(f"function calls are nested more than {MAX_NESTING} deep at position {pos}")
+    inner, end = _sequence(source, pos + 1, inside_call=True, depth=depth + 1)
     # `{{@JsonEncode(@monitor.notes)}}` is accepted as a shorthand for the nested tag.
     if len(inner) == 1 and isinstance(inner[0], Text):
         bare = inner[0].value.strip()

@@ -40,6 +40,7 @@ from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import IntegrationConfig
 
 JITTER = 0.2
+SUPERSEDED_REASON = "not sent: a later alert of this incident already reached the target"
 _metrics_lock = threading.Lock()
 
 
@@ -117,8 +118,9 @@ class _Sent:
     result: Result | None = None
     # Every request of a delivery that needs several (ServiceNow lookup then update, SMS per phone).
     steps: list[HttpExchange] = field(default_factory=list)
-    # The integration sends nothing for this alert type or nobody is on duty: done, nothing sent.
-    skipped: bool = False
+    # Done without sending: SKIPPED (nothing to send for this alert type, nobody on duty) or
+    # SUPERSEDED (a later alert of the incident already reached the target).
+    outcome: Outcome = Outcome.DELIVERED
 
 
 def attempt_delivery(job: DeliveryJob, deps: DeliveryDependencies) -> AttemptResult:
@@ -133,12 +135,17 @@ def attempt_delivery(job: DeliveryJob, deps: DeliveryDependencies) -> AttemptRes
     started_at = deps.clock()
     began = time.perf_counter()
     health = deps.health.store.get(job.integration_guid, job.target) if deps.health else None
-    sent = _send_once(job, found, deps, started_at, health)
+    if deps.log.superseded(job):
+        sent = _Sent(Verdict.DELIVERED, SUPERSEDED_REASON, outcome=Outcome.SUPERSEDED)
+    else:
+        sent = _send_once(job, found, deps, started_at, health)
     result = sent.result
     retry_in = None
     if sent.verdict is Verdict.DELIVERED:
-        outcome = Outcome.SKIPPED if sent.skipped else Outcome.DELIVERED
+        outcome = sent.outcome
         deps.log.mark_delivered(job, started_at)
+        if outcome is Outcome.DELIVERED:
+            deps.log.reached_target(job, started_at)
     elif sent.verdict is Verdict.RETRYABLE:
         retry_in = next_delay(
             _schedule(found, deps),
@@ -169,7 +176,7 @@ def attempt_delivery(job: DeliveryJob, deps: DeliveryDependencies) -> AttemptRes
         job,
     )
     if deps.health and health and result is not None:
-        if outcome in (Outcome.DELIVERED, Outcome.SKIPPED):
+        if outcome in (Outcome.DELIVERED, Outcome.SKIPPED, Outcome.SUPERSEDED):
             if health.consecutive_failures or health.failing_since:
                 deps.health.succeeded(job, started_at)
         else:
@@ -206,11 +213,14 @@ def _send_once(
             raise TargetDisabledError(f"target disabled: {health.disabled_reason or 'by an operator'}")
         steps = send_through(_outbound(job, found, deps, now))
     except NothingToSendError as exc:
-        return _Sent(Verdict.DELIVERED, str(exc), skipped=True)
+        return _Sent(Verdict.DELIVERED, str(exc), outcome=Outcome.SKIPPED)
     except PermanentDeliveryError as exc:
         return _Sent(Verdict.PERMANENT, str(exc))
     except UnavailableError as exc:  # a secret store that cannot be read now
         return _Sent(Verdict.RETRYABLE, str(exc))
+    except Exception as exc:  # anything else is a permanent failure with its type: logged, never lost
+        logger.exception("delivery attempt failed unexpectedly")
+        return _Sent(Verdict.PERMANENT, f"unexpected {type(exc).__name__}: {exc}")
     result = steps[-1].result
     return _Sent(result.verdict, result.error, result, [step.result.exchange for step in steps])
 
@@ -261,4 +271,5 @@ _OUTCOME_METRIC = {
     Outcome.RETRYING: Metric.DELIVERIES_RETRIED,
     Outcome.FAILED: Metric.DELIVERIES_FAILED,
     Outcome.SKIPPED: Metric.DELIVERIES_SKIPPED,
+    Outcome.SUPERSEDED: Metric.DELIVERIES_SKIPPED,
 }

@@ -7,14 +7,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
 
 from alerting.delivery.attempt import send_through
 from alerting.delivery.outbound import Channels, Outbound, Recipients
+from alerting.delivery.secrets import SecretResolver
 from alerting.delivery.transport import Verdict
-from alerting.errors import InvalidInputError, NotFoundError, NothingToSendError, PermanentDeliveryError
+from alerting.errors import (
+    InvalidInputError,
+    NotFoundError,
+    NothingToSendError,
+    PermanentDeliveryError,
+    UnavailableError,
+)
 from alerting.integrations import IntegrationSpec, spec_for
 from alerting.integrations.spec import DEFAULT_TARGET
 from alerting.models.alert import AlertType
@@ -32,6 +39,10 @@ class IntegrationTester:
     channels: Channels
     http: httpx.Client
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # Reads ssm:… and secretsmanager:… references, as the delivery function does at send time.
+    secrets: SecretResolver | None = None
+    # Each test send is a message of its own: a fresh AlertGuid, hence a fresh webhook-id.
+    new_alert_guid: Callable[[], UUID] = uuid4
 
     def run(self, guid: UUID, given: IntegrationTestRequest) -> IntegrationTestResult:
         found = self.integrations.config(guid)
@@ -67,25 +78,36 @@ class IntegrationTester:
         integration, now = found.integration, self.clock()
         monitor = self.monitors.get(given.monitor_guid) if given.monitor_guid else None
         operators = [self.channels.operators.get(given.operator_guid)] if given.operator_guid else []
+        alert = sample_alert(alert_type, now, monitor).model_copy(
+            update={"alert_guid": self.new_alert_guid()}
+        )
+        resolve = self.secrets.resolve if self.secrets else str
+        variables = {
+            **integration.variables,
+            **{n: given.variable_values[n] for n in integration.per_level_variables},
+        }
+        outcome, error = Outcome.FAILED, ""
+        try:
+            resolved = {name: resolve(value) for name, value in variables.items()}
+            signing_secrets = [resolve(secret) for secret in integration.signing_secrets]
+        except (PermanentDeliveryError, UnavailableError) as exc:
+            return outcome, str(exc), []
         out = Outbound(
             job=DeliveryJob(
-                alert=sample_alert(alert_type, now, monitor),
+                alert=alert,
                 integration_guid=integration.integration_guid,
                 integration_type=integration.type,
                 target=_target(spec, found.services, given.integration_service_guid),
             ),
             integration=integration,
             services=found.services,
-            variables={
-                **integration.variables,
-                **{n: given.variable_values[n] for n in integration.per_level_variables},
-            },
+            variables=resolved,
             recipients=Recipients(operators, list(given.extra_email_addresses)),
             channels=self.channels,
             now=now,
             client=self.http,
+            signing_secrets=signing_secrets,
         )
-        outcome, error = Outcome.FAILED, ""
         try:
             final = send_through(out)[-1].result
             outcome = Outcome.DELIVERED if final.verdict is Verdict.DELIVERED else Outcome.FAILED

@@ -12,6 +12,8 @@ import ipaddress
 import socket
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -79,7 +81,9 @@ def send(client: httpx.Client, request: OutgoingRequest, now: datetime) -> Resul
         request_body=body,
     )
     try:
-        response = client.request(request.method, request.url, headers=headers, content=body or None)
+        response = client.request(
+            request.method, request.url, headers=_wire_headers(headers), content=body or None
+        )
     except httpx.TimeoutException as exc:
         return Result(Verdict.RETRYABLE, sent, error=f"timed out: {type(exc).__name__}", throttled=True)
     except httpx.TransportError as exc:
@@ -100,6 +104,12 @@ def send(client: httpx.Client, request: OutgoingRequest, now: datetime) -> Resul
         retry_after_seconds(response.headers.get("retry-after"), now),
         throttled=response.status_code == 429,
     )
+
+
+def _wire_headers(headers: dict[str, str]) -> dict[bytes, bytes]:
+    """Header values as UTF-8 bytes: a rendered value may hold any character ("Café Zürich shop"),
+    which httpx would refuse to encode as ASCII."""
+    return {name.encode(): value.encode() for name, value in headers.items()}
 
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -129,6 +139,18 @@ def _system_resolver(host: str, port: int) -> Sequence[str]:
     return system_resolver(host, port)
 
 
+# Lookups run here so a caller can stop waiting; a stuck lookup holds one worker, not the attempt.
+_lookups = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dns")
+
+
+def _bounded(resolve: Resolver, host: str, port: int, timeout: float) -> Sequence[str]:
+    lookup = _lookups.submit(resolve, host, port)
+    try:
+        return lookup.result(timeout=timeout)
+    except FuturesTimeout as exc:
+        raise httpx.ConnectTimeout(f"resolving {host} took longer than {timeout:g} s") from exc
+
+
 _RULES: tuple[tuple[Callable[[IpAddress], bool], str], ...] = (
     (lambda address: address.is_multicast, "a multicast address"),
     (lambda address: address.is_loopback, "a loopback address"),
@@ -155,6 +177,8 @@ class AddressPolicy:
 
     allowed: tuple[IpNetwork, ...] = ()
     resolve: Resolver = field(default=_system_resolver)
+    # A lookup that hangs must not hold the attempt past its own timeout (getaddrinfo has none).
+    resolve_timeout: float = 15.0
 
     def check_url(self, url: str) -> IpAddress:
         """The address to connect to for url; raises ForbiddenAddressError if any address is refused."""
@@ -168,7 +192,8 @@ class AddressPolicy:
         try:
             addresses = [ipaddress.ip_address(host)]
         except ValueError:
-            addresses = [ipaddress.ip_address(answer) for answer in self.resolve(host, port)]
+            answers = _bounded(self.resolve, host, port, self.resolve_timeout)
+            addresses = [ipaddress.ip_address(answer) for answer in answers]
         if not addresses:
             raise httpx.ConnectError(f"{host} has no address")
         for address in addresses:

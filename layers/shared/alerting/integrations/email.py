@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from alerting.integrations.spec import IntegrationSpec
-from alerting.integrations.wording import COLOURS, Values, clip, detail, headline
+from alerting.integrations.wording import COLOURS, Values, clip, detail, headline, one_line
 from alerting.models.alert import Alert, AlertType
 from alerting.models.config import IntegrationType
 
@@ -56,7 +56,8 @@ def email_message(alert: Alert, values: Values) -> EmailMessage:
         f'<p><a href="{escape(values["monitor.dashboardUrl"])}">Dashboard</a> · '
         f'<a href="{escape(values["monitor.editUrl"])}">Monitor</a></p></body></html>'
     )
-    return EmailMessage(subject=clip(f"{prefix} {headline(alert)}", 200), text=text, html=html)
+    # A subject is a header: a line break in a monitor's name must not start another header.
+    return EmailMessage(subject=clip(one_line(f"{prefix} {headline(alert)}"), 200), text=text, html=html)
 
 
 SPEC = IntegrationSpec(

@@ -9,7 +9,7 @@ from typing import Any
 
 from alerting.errors import PermanentDeliveryError
 from alerting.integrations.spec import IntegrationSpec
-from alerting.integrations.wording import Values, clip, detail, headline
+from alerting.integrations.wording import SERVICENOW_DESCRIPTION_LIMIT, Values, clip, detail, headline
 from alerting.models.alert import Alert, AlertType
 from alerting.models.config import IntegrationType
 
@@ -44,7 +44,7 @@ def servicenow_incident(alert: Alert, values: Values) -> dict[str, Any]:
     )
     return {
         "short_description": clip(headline(alert), 160),
-        "description": description,
+        "description": clip(description, SERVICENOW_DESCRIPTION_LIMIT),
         "correlation_id": alert.incident_key,
         "correlation_display": "Alerting",
         "urgency": "1",

@@ -5,33 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from alerting.integrations.spec import IntegrationSpec, OutgoingRequest, Rendering
-from alerting.integrations.wording import Values, detail, headline
+from alerting.integrations.wording import Values, clip, detail, headline, teams_escaped
 from alerting.models.alert import Alert, AlertType
 from alerting.models.config import IntegrationType
 
 
 def teams_message(alert: Alert, values: Values) -> dict[str, Any]:
-    """Teams Workflows ("post to a channel when a webhook request is received"): one Adaptive Card."""
+    """Teams Workflows ("post to a channel when a webhook request is received"): one Adaptive Card.
+
+    TextBlocks and facts render markdown: values from the monitor or its checks are escaped, and cut."""
     colour = {AlertType.ERROR: "Attention", AlertType.REMINDER: "Warning", AlertType.OK: "Good"}[
         alert.alert_type
     ]
     facts = [
         {"title": "Alert type", "value": alert.alert_type.template_name},
-        {"title": "Monitor", "value": alert.monitor_name},
+        {"title": "Monitor", "value": teams_escaped(clip(alert.monitor_name, 500))},
         {"title": "First error (UTC)", "value": values["alert.firstErrorUtc"]},
-        {"title": "Checkpoint", "value": alert.checkpoint_name or "-"},
+        {"title": "Checkpoint", "value": teams_escaped(clip(alert.checkpoint_name or "-", 500))},
         {"title": "Incident", "value": alert.incident_key},
     ]
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
-            "text": headline(alert),
+            "text": teams_escaped(clip(headline(alert), 500)),
             "size": "Large",
             "weight": "Bolder",
             "color": colour,
             "wrap": True,
         },
-        {"type": "TextBlock", "text": detail(alert), "wrap": True},
+        {"type": "TextBlock", "text": teams_escaped(clip(detail(alert), 4000)), "wrap": True},
         {"type": "FactSet", "facts": facts},
     ]
     if alert.escalation_level_message:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -42,3 +43,32 @@ def detail(alert: Alert) -> str:
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Vendor field limits (DESIGN §6): values from monitors and checks are cut to them.
+SERVICENOW_DESCRIPTION_LIMIT = 4000
+
+_SLACK_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# An entity cut in half at the end of a clipped text.
+_PARTIAL_ENTITY = re.compile(r"&[a-z]*$")
+# Teams (Adaptive Card) markdown: emphasis, links, lists, headings and code.
+_TEAMS_MARKUP = re.compile(r"([\\`*_~\[\]()#+\-!>|<])")
+
+
+def slack_escaped(text: str, limit: int) -> str:
+    """Text for Slack mrkdwn, within `limit` characters: `& < >` as entities, so a monitor named
+    `<!channel>` pings nobody and `<https://evil|click>` shows as typed."""
+    escaped = "".join(_SLACK_ENTITIES.get(char, char) for char in text)
+    if len(escaped) <= limit:
+        return escaped
+    return _PARTIAL_ENTITY.sub("", escaped[: limit - 1]) + "…"
+
+
+def teams_escaped(text: str) -> str:
+    """Text for a Teams TextBlock or fact, its markdown characters backslash-escaped."""
+    return _TEAMS_MARKUP.sub(r"\\\1", text)
+
+
+def one_line(text: str) -> str:
+    """Text for a header (an e-mail subject): line breaks and other control characters as spaces."""
+    return "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in text)

@@ -24,10 +24,12 @@ class AlertType(StrEnum):
         return "Alert" if self is AlertType.ERROR else self.value
 
 
-# Bounds on the check's response kept in an alert: the alert travels in SQS messages (256 KiB) and is
-# stored in alert history, so a large page is cut (on a UTF-8 character boundary) rather than refused.
-RESPONSE_BODY_MAX_BYTES = 16 * 1024
-RESPONSE_HEADERS_MAX_BYTES = 8 * 1024  # names and values together; headers past it are left out
+# Bounds on what a check brings (DESIGN §4 Sizes), applied where a check enters: the alert travels in
+# SQS messages (256 KiB) and is stored in alert history, so a large page is cut (on a UTF-8 character
+# boundary) rather than refused.
+RESPONSE_BODY_MAX_BYTES = 4 * 1024
+RESPONSE_HEADERS_MAX_BYTES = 4 * 1024  # names and values together; headers past it are left out
+ERROR_DESCRIPTION_MAX_BYTES = 1024
 FAILURE_MESSAGE_MAX_BYTES = 1024
 
 

@@ -20,7 +20,8 @@ class ErrorLevel(StrEnum):
 class CheckResult(ApiModel):
     model_config = ApiModel.model_config | {"extra": "ignore"}
 
-    id: int = Field(ge=0)
+    # The watermark orders ids as 20 digits; a longer one is malformed (and DynamoDB keeps 38 at most).
+    id: int = Field(ge=0, lt=10**20)
     monitor_guid: UUID
     timestamp: AwareDatetime
     error_level: ErrorLevel
@@ -41,7 +42,10 @@ class CheckResult(ApiModel):
     @field_validator("timestamp")
     @classmethod
     def _to_utc(cls, value: datetime) -> datetime:
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:  # year 1 with a positive offset, year 9999 with a negative one
+            raise ValueError("Timestamp is outside the calendar once converted to UTC") from exc
 
     @property
     def watermark(self) -> str:

@@ -317,6 +317,11 @@ class DayOfWeek(StrEnum):
 TimeOfDay = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")]
 
 
+# Bounds on a OneTime period's dates: any account time zone converts them without leaving the calendar.
+MAINTENANCE_EARLIEST = datetime(2000, 1, 1)
+MAINTENANCE_LATEST = datetime(9000, 12, 31, 23, 59, 59)
+
+
 class MaintenancePeriod(ApiModel):
     """Uptrends' MaintenancePeriod; dates and times are wall-clock times of the account time zone."""
 
@@ -336,6 +341,13 @@ class MaintenancePeriod(ApiModel):
         if self.schedule_mode is ScheduleMode.ONE_TIME:
             if self.start_date_time is None or self.end_date_time is None:
                 raise ValueError("StartDateTime and EndDateTime are required for a OneTime period")
+            for moment in (self.start_date_time, self.end_date_time):
+                if not MAINTENANCE_EARLIEST <= moment.replace(tzinfo=None) <= MAINTENANCE_LATEST:
+                    raise ValueError(
+                        "StartDateTime and EndDateTime must lie between 2000-01-01 and 9000-12-31"
+                    )
+            if (self.start_date_time.tzinfo is None) != (self.end_date_time.tzinfo is None):
+                raise ValueError("StartDateTime and EndDateTime must both have a UTC offset or both not")
             if self.end_date_time <= self.start_date_time:
                 raise ValueError("EndDateTime must be after StartDateTime")
             return self

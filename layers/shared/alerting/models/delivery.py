@@ -30,13 +30,42 @@ class DeliveryJob(ApiModel):
 
     @property
     def webhook_id(self) -> str:
-        """Stable across retries, so receivers can drop duplicates."""
-        return f"{self.alert.alert_guid}.{self.target}"
+        """Stable across retries, so receivers can drop duplicates; distinct per alert, integration and
+        target, so one alert reaching two integrations is not taken for a duplicate."""
+        return f"{self.alert.alert_guid}.{self.integration_guid}.{self.target}"
+
+    @property
+    def reference(self) -> JobReference:
+        return JobReference(
+            alert_guid=self.alert.alert_guid,
+            alert_timestamp=self.alert.timestamp,
+            integration_guid=self.integration_guid,
+            integration_type=self.integration_type,
+            target=self.target,
+        )
+
+    @property
+    def incident_rank(self) -> str:
+        """Orders the alerts of one incident (Error, then Reminders, then Ok) as comparable text."""
+        alert = self.alert
+        kind = {"Error": 0, "Reminder": 1, "Ok": 2}[alert.alert_type.value]
+        return f"{alert.timestamp:%Y-%m-%dT%H:%M:%S.%f}#{kind}#{alert.reminder_number:05d}"
 
     @property
     def deduplication_id(self) -> str:
         base = f"{self.alert.alert_guid}.{self.integration_guid}.{self.target}"
         return base if self.replay is None else f"{base}.{self.replay}"
+
+
+class JobReference(ApiModel):
+    """A queued job as the monitor's outbox keeps it: the alert by its history key, never a copy, so
+    the monitor's item stays small whatever the number of targets (DynamoDB items stop at 400 KB)."""
+
+    alert_guid: UUID
+    alert_timestamp: AwareDatetime
+    integration_guid: UUID
+    integration_type: IntegrationType
+    target: str
 
 
 class Outcome(StrEnum):
@@ -45,6 +74,8 @@ class Outcome(StrEnum):
     FAILED = "failed"
     # Nothing to send: no step of the integration takes this alert type, or no recipient is on duty.
     SKIPPED = "skipped"
+    # Not sent: a later alert of the same incident already reached the target (it never goes backwards).
+    SUPERSEDED = "superseded"
 
 
 class HttpExchange(ApiModel):

@@ -97,6 +97,31 @@ class DeliveryLog:
         except ConcurrentUpdateError:
             return  # an earlier copy got there first: the marker is what matters
 
+    def reached_target(self, job: DeliveryJob, at: datetime) -> None:
+        """Remember that this alert of its incident reached the target, unless a later one already had."""
+        key = keys.incident_progress(job.alert.incident_key, job.integration_guid, job.target)
+        try:
+            with translated_errors():
+                self._table.update_item(
+                    Key=key,
+                    UpdateExpression="SET Latest = :rank, ExpiresAt = :expires",
+                    ConditionExpression="attribute_not_exists(Latest) OR Latest < :rank",
+                    ExpressionAttributeValues={
+                        ":rank": job.incident_rank,
+                        ":expires": int((at + self._retention).timestamp()),
+                    },
+                )
+        except ConcurrentUpdateError:
+            return  # a later alert of the incident is already recorded there
+
+    def superseded(self, job: DeliveryJob) -> bool:
+        """Whether a later alert of the job's incident already reached its target (DESIGN §6: a target
+        never goes backwards, so a redriven Alert is not sent after its Ok)."""
+        key = keys.incident_progress(job.alert.incident_key, job.integration_guid, job.target)
+        with translated_errors():
+            item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        return item is not None and str(item["Latest"]) > job.incident_rank
+
     def attempts(self, alert_guid: UUID) -> list[DeliveryAttempt]:
         """Every attempt for the alert, oldest first (the sort key starts with the attempt time)."""
         items = query_prefix(self._table, keys.alert_partition(alert_guid), "ATTEMPT#")

@@ -129,6 +129,11 @@ def delivered_marker(alert_guid: UUID, integration_guid: UUID, target: str, repl
     return {"PK": alert_partition(alert_guid), "SK": f"DELIVERED#{integration_guid}#{target}{suffix}"}
 
 
+def incident_progress(incident_key: str, integration_guid: UUID, target: str) -> Key:
+    """How far one incident got at one target: the latest of its alerts delivered there."""
+    return {"PK": f"INCIDENT#{incident_key}", "SK": f"PROGRESS#{integration_guid}#{target}"}
+
+
 TARGET_PREFIX = "TARGET#"
 
 

@@ -14,20 +14,20 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from botocore.exceptions import ClientError
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
 from alerting.models.alert import Alert, Decision, MonitorState
 from alerting.models.config import MaintenancePeriod, Monitor
-from alerting.models.delivery import DeliveryJob
-from alerting.storage import keys
+from alerting.models.delivery import DeliveryJob, JobReference
+from alerting.observability import logger
+from alerting.storage import keys, outbox
 from alerting.storage.config_repository import ConfigKind, ConfigRepository
 from alerting.storage.dynamo import from_low_level, query_all, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-_jobs = TypeAdapter(list[DeliveryJob])
 _periods = TypeAdapter(list[MaintenancePeriod])
 
 
@@ -40,7 +40,7 @@ class MonitorRecord:
     maintenance: tuple[MaintenancePeriod, ...] = ()
     due_at: str | None = None
     # Deliveries of the last transition, re-sent if that same check arrives again (a retried event).
-    outbox: tuple[DeliveryJob, ...] = ()
+    outbox: tuple[JobReference, ...] = ()
     outbox_watermark: str | None = None
 
 
@@ -78,11 +78,23 @@ def _record(item: dict[str, Any]) -> MonitorRecord:
         state=state,
         definition_guids=frozenset(UUID(g) for g in item.get("DefinitionGuids", ())),
         group_guids=frozenset(UUID(g) for g in item.get("GroupGuids", ())),
-        maintenance=tuple(_periods.validate_json(item["Maintenance"])) if "Maintenance" in item else (),
+        maintenance=_stored_periods(item.get("Maintenance")),
         due_at=item.get("DueAt"),
-        outbox=tuple(_jobs.validate_json(item["Outbox"])) if "Outbox" in item else (),
+        outbox=outbox.decoded(item["Outbox"]) if "Outbox" in item else (),
         outbox_watermark=item.get("OutboxWatermark"),
     )
+
+
+def _stored_periods(text: str | None) -> tuple[MaintenancePeriod, ...]:
+    """The periods still valid today: one saved before the API bounded its dates is left out rather
+    than failing every evaluation of the monitor."""
+    kept = []
+    for raw in json.loads(text) if text else ():
+        try:
+            kept.append(MaintenancePeriod.model_validate(raw))
+        except ValidationError:
+            logger.warning("stored maintenance period left out: no longer valid", period=raw)
+    return tuple(kept)
 
 
 MONITOR = ConfigKind(
@@ -98,6 +110,10 @@ class Monitors(ConfigRepository[Monitor]):
 
     def record(self, monitor_guid: UUID) -> MonitorRecord:
         return _record(self._item(monitor_guid))
+
+    def outbox_jobs(self, record: MonitorRecord) -> list[DeliveryJob]:
+        """The last transition's deliveries, rebuilt from the outbox's references."""
+        return outbox.queued_jobs(self._table, record.monitor.monitor_guid, record.outbox)
 
     def delete(self, monitor_guid: UUID) -> None:
         """Delete the monitor and its memberships; its alert history expires by TTL."""
@@ -170,7 +186,7 @@ class Monitors(ConfigRepository[Monitor]):
             values |= {":due_shard": due["DueShard"], ":due_at": due["DueAt"]}
         if transition.outbox:
             sets += ["Outbox = :outbox", "OutboxWatermark = :outbox_key"]
-            values[":outbox"] = _jobs.dump_json(list(transition.outbox), by_alias=True).decode()
+            values[":outbox"] = outbox.encoded(transition.outbox)
             values[":outbox_key"] = transition.outbox_key or f"tick#{version}"
         condition = "attribute_exists(PK) AND "
         if previous.watermark is None:
