@@ -22,7 +22,9 @@ LEVELS = ("NoError", "Unconfirmed", "Confirmed")
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m local.check", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m local.check", description="Publish one check result to the running local stack."
+    )
     parser.add_argument("monitor_guid", type=UUID, metavar="MONITOR_GUID")
     parser.add_argument("level", choices=LEVELS, metavar="LEVEL", help=" | ".join(LEVELS))
     parser.add_argument("--description", help="the check's ErrorDescription (failing checks have a default)")

@@ -327,7 +327,9 @@ def apply_function(function: UserDefinedFunction, value: str) -> str:
         return (found.group(1) or "") if found else ""
     if function.type is FunctionType.MAPPING:
         mapped = next((pair.value for pair in function.mappings if pair.key == value), None)
-        return mapped if mapped is not None else value if function.default is None else function.default
+        if mapped is not None:
+            return mapped
+        return value if function.default is None else function.default
     if function.type is FunctionType.HASH:
         digest = _digest(function, value.encode())
         return digest.hex() if function.hash_encoding == "Hex" else base64.b64encode(digest).decode()
