@@ -221,9 +221,11 @@ def test_stack_json_is_written_with_the_documented_keys(stack: LocalStack, info:
         "evaluator_dlq_url",
         "control_url",
         "concurrency",
+        "console_url",
     }
     assert wait_for_stack(stack.state_dir, timeout=1) == info
     assert info.api_url.endswith("/v4")
+    assert info.console_url == f"{info.api_url}/console"
     assert httpx.get(f"{info.statushub_url}/api/services").status_code == 200
 
 
