@@ -8,7 +8,9 @@ mappings and schedules.
   included; it can be paused and resumed (a cold start) for chaos runs.
 - EventBridge Scheduler -> function: `Schedule` invokes with the schedule's input every period.
 
-Each calls `LocalFunction.invoke` (see `local.lambda_runtime`) and nothing else of the function.
+Each calls `LocalFunction.invoke` (see `local.lambda_runtime`) and nothing else of the function: every
+invoke runs in an execution environment of its own, and waits for one when the function's pool is full (as
+Lambda retries a throttled async or event-source invoke).
 """
 
 from __future__ import annotations

@@ -114,7 +114,6 @@ class ExecutionEnvironment:
 
     handler: Handler
     generation: int
-    invocations: int = 0
 
 
 @dataclass
@@ -128,7 +127,6 @@ class EnvironmentPool:
     load: Callable[[], Handler]
     size: int
     cold_starts: int = 0
-    peak: int = 0
     last_loaded: Handler | None = None
     _idle: list[ExecutionEnvironment] = field(default_factory=list)
     _alive: int = 0
@@ -142,7 +140,6 @@ class EnvironmentPool:
         try:
             yield environment
         finally:
-            environment.invocations += 1
             self._give_back(environment)
 
     def _take(self, *, wait: bool) -> ExecutionEnvironment:
@@ -155,7 +152,6 @@ class EnvironmentPool:
                 return self._idle.pop()
             self._alive += 1
             self.cold_starts += 1
-            self.peak = max(self.peak, self._alive)
             generation = self._generation
         try:
             # The init phase runs outside the lock: other environments keep serving meanwhile.
