@@ -13,7 +13,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from alerting.models.alert import Alert, AlertType, Decision
-from alerting.models.base import ApiModel
+from alerting.models.base import ApiModel, omitted_when_unset
 from alerting.models.config import (
     E164,
     AlertDefinitionFields,
@@ -22,6 +22,7 @@ from alerting.models.config import (
     EscalationMode,
     IntegrationFields,
     IntegrationServiceFields,
+    IntegrationTemplate,
     IntegrationType,
     MonitorFields,
     MonitorGroupFields,
@@ -32,9 +33,16 @@ from alerting.models.config import (
     ServiceLink,
     SigningSecrets,
     StepAlertType,
+    UptrendsIntegrationType,
     WebhookStep,
 )
 from alerting.models.delivery import HttpExchange, Outcome
+from alerting.models.uptrends_fields import (
+    HASH_ONLY,
+    INTEGRATION_UPTRENDS_ONLY,
+    MONITOR_UPTRENDS_ONLY,
+    OPERATOR_UPTRENDS_ONLY,
+)
 
 Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
 # Template variables are written {{@Name}}; a name is never empty (nor is a DynamoDB map key).
@@ -46,6 +54,7 @@ class MonitorInput(MonitorFields):
 
 
 class MonitorPatch(ApiModel):
+    uptrends_only = MONITOR_UPTRENDS_ONLY
     monitor_guid: UUID | None = None
     name: Name | None = None
     monitor_type: MonitorType | None = None
@@ -57,11 +66,16 @@ class MonitorPatch(ApiModel):
 
 
 class IntegrationInput(IntegrationFields):
+    # Uptrends' names; today's (Webhook, Teams, Opsgenie, ...) stay accepted as aliases.
+    type: UptrendsIntegrationType | IntegrationType
+    # Folded into the stored type (integrations.stored_type), so never dumped with the rest.
+    template: IntegrationTemplate | None = Field(default=None, exclude=True)
     variables: dict[VariableName, str] = Field(default_factory=dict)
     per_level_variables: list[VariableName] = Field(default_factory=list)
 
 
 class IntegrationPatch(ApiModel):
+    uptrends_only = INTEGRATION_UPTRENDS_ONLY
     integration_guid: UUID | None = None
     name: Name | None = None
     is_active: bool | None = None
@@ -77,13 +91,14 @@ class IntegrationView(ApiModel):
 
     integration_guid: UUID
     name: str
-    type: IntegrationType
+    type: UptrendsIntegrationType
+    template: IntegrationTemplate | None = omitted_when_unset()
     is_active: bool
     variables: dict[str, str]
     per_level_variables: list[str]
     steps: list[WebhookStep]
     integration_services: list[UUID]
-    retry_schedule: list[int] | None = None
+    retry_schedule: list[int] | None = omitted_when_unset()
     signing_secrets: list[str] = Field(default_factory=list)
 
 
@@ -124,12 +139,14 @@ class AlertDefinitionInput(AlertDefinitionFields):
 
 
 class AlertDefinitionPatch(ApiModel):
+    uptrends_only = HASH_ONLY
     alert_definition_guid: UUID | None = None
     alert_name: Name | None = None
     is_active: bool | None = None
 
 
 class EscalationLevelPatch(ApiModel):
+    uptrends_only = HASH_ONLY
     id: int | None = None
     escalation_mode: EscalationMode | None = None
     threshold_error_count: Annotated[int, Field(ge=1, le=1000)] | None = None
@@ -143,6 +160,8 @@ class EscalationLevelPatch(ApiModel):
 
 class LevelIntegrationPatch(ApiModel):
     """Uptrends' EscalationLevelIntegration; the *Specified flags are accepted for compatibility."""
+
+    uptrends_only = HASH_ONLY
 
     integration_guid: UUID | None = None
     is_active: bool | None = None
@@ -160,7 +179,8 @@ class LevelIntegrationView(ApiModel):
 
     integration_guid: UUID
     name: str
-    type: IntegrationType
+    type: UptrendsIntegrationType
+    template: IntegrationTemplate | None = omitted_when_unset()
     is_active: bool
     send_ok_alerts: bool
     send_reminder_alerts: bool
@@ -189,6 +209,7 @@ class OperatorInput(OperatorFields):
 
 
 class OperatorPatch(ApiModel):
+    uptrends_only = OPERATOR_UPTRENDS_ONLY
     operator_guid: UUID | None = None
     full_name: Name | None = None
     email: EmailAddress | None = None
@@ -199,8 +220,8 @@ class OperatorPatch(ApiModel):
 class EscalationLevelMember(ApiModel):
     """Uptrends' AlertEscalationLevelMember (operator groups are not modelled here)."""
 
-    operator_guid: UUID | None = None
-    operator_group_guid: UUID | None = None
+    operator_guid: UUID | None = omitted_when_unset()
+    operator_group_guid: UUID | None = omitted_when_unset()
 
 
 class AlertDefinitionOperator(ApiModel):
@@ -253,6 +274,36 @@ class SortDirection(StrEnum):
     DESCENDING = "Descending"
 
 
+class PresetPeriod(StrEnum):
+    """Uptrends' named periods of alert history (api.preset_periods turns one into Start and End)."""
+
+    CURRENT_DAY = "CurrentDay"
+    CURRENT_WEEK = "CurrentWeek"
+    CURRENT_MONTH = "CurrentMonth"
+    CURRENT_QUARTER = "CurrentQuarter"
+    CURRENT_YEAR = "CurrentYear"
+    PREVIOUS_DAY = "PreviousDay"
+    PREVIOUS_WEEK = "PreviousWeek"
+    PREVIOUS_MONTH = "PreviousMonth"
+    PREVIOUS_QUARTER = "PreviousQuarter"
+    PREVIOUS_YEAR = "PreviousYear"
+    LAST_2_HOURS = "Last2Hours"
+    LAST_6_HOURS = "Last6Hours"
+    LAST_12_HOURS = "Last12Hours"
+    LAST_24_HOURS = "Last24Hours"
+    LAST_48_HOURS = "Last48Hours"
+    LAST_7_DAYS = "Last7Days"
+    LAST_30_DAYS = "Last30Days"
+    LAST_60_DAYS = "Last60Days"
+    LAST_90_DAYS = "Last90Days"
+    LAST_365_DAYS = "Last365Days"
+    LAST_3_MONTHS = "Last3Months"
+    LAST_6_MONTHS = "Last6Months"
+    LAST_12_MONTHS = "Last12Months"
+    LAST_24_MONTHS = "Last24Months"
+    ALL = "All"
+
+
 class AlertAttributes(ApiModel):
     """Uptrends' AlertAttributes, plus the definition and level that raised the alert."""
 
@@ -284,7 +335,7 @@ class AlertResource(ApiModel):
 
 
 class Cursors(ApiModel):
-    next: str | None = None
+    next: str | None = omitted_when_unset()
 
 
 class AlertPage(ApiModel):

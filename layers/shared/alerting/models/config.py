@@ -9,7 +9,14 @@ from uuid import UUID
 
 from pydantic import AnyHttpUrl, Field, StringConstraints, field_validator, model_validator
 
-from alerting.models.base import ApiModel
+from alerting.models.base import ApiModel, omitted_when_unset
+from alerting.models.uptrends_fields import (
+    HASH_ONLY,
+    INTEGRATION_UPTRENDS_ONLY,
+    MONITOR_GROUP_UPTRENDS_ONLY,
+    MONITOR_UPTRENDS_ONLY,
+    OPERATOR_UPTRENDS_ONLY,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 # E.164: a plus, a country code and at most 15 digits in all, nothing else.
@@ -51,6 +58,7 @@ class CustomField(ApiModel):
 # Each object's fields are declared once, in a *Fields base with the guid optional: the API's create
 # body (models.api.*Input) is that base, and the stored object requires the guid.
 class MonitorFields(ApiModel):
+    uptrends_only = MONITOR_UPTRENDS_ONLY
     monitor_guid: UUID | None = None
     name: Name
     monitor_type: MonitorType = MonitorType.HTTPS
@@ -79,6 +87,28 @@ class IntegrationType(StrEnum):
     OPSGENIE = "Opsgenie"
     EMAIL = "Email"
     SMS = "Sms"
+
+
+class UptrendsIntegrationType(StrEnum):
+    """`Type` as the API speaks it: Uptrends' IntegrationTypeEnum (our other types are its GenericWebhook)."""
+
+    STATUSHUB = "Statushub"
+    SLACK = "Slack"
+    PAGERDUTY = "PagerDuty"
+    EMAIL = "Email"
+    SMS = "Sms"
+    PHONE = "Phone"
+    GENERIC_WEBHOOK = "GenericWebhook"
+
+
+class IntegrationTemplate(StrEnum):
+    """Our additive `Template`: the ready-made GenericWebhook an integration is built from."""
+
+    UPTRENDS_INTEGRATION = "UptrendsIntegration"
+    TEAMS = "Teams"
+    SPLUNK_ON_CALL = "SplunkOnCall"
+    SERVICENOW = "ServiceNow"
+    OPSGENIE = "Opsgenie"
 
 
 class HttpMethod(StrEnum):
@@ -123,9 +153,9 @@ SigningSecrets = Annotated[list[Annotated[str, StringConstraints(min_length=1)]]
 
 
 class IntegrationFields(ApiModel):
+    uptrends_only = INTEGRATION_UPTRENDS_ONLY
     integration_guid: UUID | None = None
     name: Name
-    type: IntegrationType
     is_active: bool = True
     variables: dict[str, str] = Field(default_factory=dict)
     per_level_variables: list[str] = Field(default_factory=list)
@@ -136,6 +166,7 @@ class IntegrationFields(ApiModel):
 
 class Integration(IntegrationFields):
     integration_guid: UUID
+    type: IntegrationType
 
     def step_for(self, alert_type: str) -> WebhookStep | None:
         """The step that sends this alert type (each type is in at most one step)."""
@@ -143,6 +174,7 @@ class Integration(IntegrationFields):
 
 
 class OperatorFields(ApiModel):
+    uptrends_only = OPERATOR_UPTRENDS_ONLY
     operator_guid: UUID | None = None
     full_name: Name
     email: EmailAddress = ""
@@ -169,6 +201,7 @@ class IntegrationService(IntegrationServiceFields):
 
 
 class AlertDefinitionFields(ApiModel):
+    uptrends_only = HASH_ONLY
     alert_definition_guid: UUID | None = None
     alert_name: Name
     is_active: bool = True
@@ -185,6 +218,8 @@ class EscalationMode(StrEnum):
 
 class EscalationLevel(ApiModel):
     """One of the fixed level slots 1..3 of an alert definition."""
+
+    uptrends_only = HASH_ONLY
 
     id: int = Field(ge=1, le=len(LEVEL_IDS))
     escalation_mode: EscalationMode = EscalationMode.ALERT_ON_ERROR_COUNT
@@ -222,8 +257,8 @@ class LevelIntegration(ApiModel):
 
 
 class AlertDefinitionMember(ApiModel):
-    monitor_guid: UUID | None = None
-    monitor_group_guid: UUID | None = None
+    monitor_guid: UUID | None = omitted_when_unset()
+    monitor_group_guid: UUID | None = omitted_when_unset()
 
 
 # The group every monitor belongs to without being added (Uptrends' "All monitors", IsAll: true).
@@ -231,6 +266,7 @@ ALL_MONITORS_GROUP_GUID = UUID("a11a11a1-0000-4000-8000-000000000000")
 
 
 class MonitorGroupFields(ApiModel):
+    uptrends_only = MONITOR_GROUP_UPTRENDS_ONLY
     monitor_group_guid: UUID | None = None
     description: Name
     is_all: bool = False
@@ -282,12 +318,12 @@ class MaintenancePeriod(ApiModel):
     id: int = 0
     description: str = ""
     schedule_mode: ScheduleMode
-    start_date_time: datetime | None = None
-    end_date_time: datetime | None = None
-    start_time: TimeOfDay | None = None
-    end_time: TimeOfDay | None = None
-    week_day: DayOfWeek | None = None
-    month_day: int | None = Field(default=None, ge=1, le=31)
+    start_date_time: datetime | None = omitted_when_unset()
+    end_date_time: datetime | None = omitted_when_unset()
+    start_time: TimeOfDay | None = omitted_when_unset()
+    end_time: TimeOfDay | None = omitted_when_unset()
+    week_day: DayOfWeek | None = omitted_when_unset()
+    month_day: int | None = omitted_when_unset(ge=1, le=31)
     maintenance_type: MaintenanceType = MaintenanceType.DISABLE_NOTIFICATIONS
 
     @model_validator(mode="after")
