@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 Take = Annotated[int, Query(ge=1, le=1000, description="Page size")]
-HistoryTake = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100)")]
+HistoryTake = Annotated[int, Query(ge=0, le=100, description="Page size, at most 100 (0: an empty page)")]
 Cursor = Annotated[str | None, Query(description="Cursors.Next of the previous page")]
 LevelId = Annotated[int, Path(ge=1, le=3)]
 

@@ -75,6 +75,16 @@ def invalid_unicode(body: str | None) -> MessageList | None:
     return None
 
 
+def unsupported_media_type(content_type: str | None, body: str | None) -> MessageList | None:
+    """Why a request body is not one the API reads (JSON only, whatever the client's default), or None."""
+    if not body or content_type is None:
+        return None
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in ("", "application/json", "text/json") or media.endswith("+json"):
+        return None
+    return single("Content-Type", f"{media} is not supported: send the body as JSON with application/json")
+
+
 def from_error(error: InvalidInputError | NotFoundError | AlreadyExistsError) -> MessageList:
     if isinstance(error, InvalidInputError):
         return MessageList(messages=[MessageInfo(field=error.field, message=error.message)])
