@@ -22,7 +22,7 @@ from alerting.models.api import (
 )
 from alerting.models.config import AlertDefinition, AlertDefinitionMember, EscalationLevel
 
-from .shapes import Cursor, LevelId, Take, no_content, page, resource_router
+from .shapes import Cursor, LevelId, Take, no_content, page, paged, resource_router
 
 router = resource_router()
 
@@ -32,7 +32,7 @@ LEVEL_INTEGRATIONS = LEVEL + "/Integration"
 LEVEL_MEMBERS = LEVEL + "/Member"
 
 
-@router.get("/AlertDefinition")
+@router.get("/AlertDefinition", responses=paged(AlertDefinition))
 def list_definitions(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
     """List alert definitions
 

@@ -21,12 +21,12 @@ from alerting.models.api import (
 from alerting.models.config import IntegrationService
 from alerting.models.delivery import TargetHealth
 
-from .shapes import Cursor, Take, no_content, page, resource_router
+from .shapes import Cursor, Take, no_content, page, paged, resource_router
 
 router = resource_router()
 
 
-@router.get("/Integration")
+@router.get("/Integration", responses=paged(IntegrationView))
 def list_integrations(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
     """List integrations
 

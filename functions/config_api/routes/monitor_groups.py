@@ -12,12 +12,12 @@ from alerting.composition import config_api_root
 from alerting.models.api import MonitorGroupInput
 from alerting.models.config import MonitorGroup, MonitorGroupMember
 
-from .shapes import Cursor, Take, no_content, page, resource_router
+from .shapes import Cursor, Take, no_content, page, paged, resource_router
 
 router = resource_router()
 
 
-@router.get("/MonitorGroup")
+@router.get("/MonitorGroup", responses=paged(MonitorGroup))
 def list_groups(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
     """List monitor groups
 

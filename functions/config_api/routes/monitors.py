@@ -12,12 +12,12 @@ from alerting.composition import config_api_root
 from alerting.models.api import DecisionPage, MonitorInput, MonitorPatch
 from alerting.models.config import MaintenancePeriod, Monitor
 
-from .shapes import Cursor, HistoryTake, Take, no_content, page, resource_router
+from .shapes import Cursor, HistoryTake, Take, no_content, page, paged, resource_router
 
 router = resource_router()
 
 
-@router.get("/Monitor")
+@router.get("/Monitor", responses=paged(Monitor))
 def list_monitors(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
     """List monitors
 

@@ -12,12 +12,12 @@ from alerting.composition import config_api_root
 from alerting.models.api import OperatorInput, OperatorPatch
 from alerting.models.config import Operator
 
-from .shapes import Cursor, Take, no_content, page, resource_router
+from .shapes import Cursor, Take, no_content, page, paged, resource_router
 
 router = resource_router()
 
 
-@router.get("/Operator")
+@router.get("/Operator", responses=paged(Operator))
 def list_operators(Take: Take = 1000, Cursor: Cursor = None) -> Response[Any]:
     """List operators."""
     return page(*config_api_root().list_operators(Take, Cursor))

@@ -24,6 +24,18 @@ def no_content() -> Response[None]:
     return Response(HTTPStatus.NO_CONTENT)
 
 
+def paged(item: type[Any]) -> dict[int, Any]:
+    """The OpenAPI response of a paged list: a plain array of `item`, the next page's cursor in a header."""
+    cursor = {"description": "Cursor of the next page, absent on the last", "schema": {"type": "string"}}
+    return {
+        HTTPStatus.OK.value: {
+            "description": "OK",
+            "headers": {"X-Next-Cursor": cursor},
+            "content": {"application/json": {"model": list[item]}},  # type: ignore[valid-type]
+        }
+    }
+
+
 def page(items: list[Any], next_cursor: str | None) -> Response[Any]:
     """A plain array as Uptrends returns; the next page's cursor, if any, in a header."""
     headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}

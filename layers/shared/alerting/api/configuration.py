@@ -117,7 +117,7 @@ class Configuration:
 
     # Integrations
     def create_integration(self, given: IntegrationInput) -> IntegrationView:
-        kind = stored_type(given.type, given.template)
+        kind = stored_type(given.type.value, given.template)
         integration = self._created(Integration, given.model_copy(update={"type": kind}), "integration_guid")
         check_integration(integration, self.clock(), self.account)
         self._check_integration(integration)

@@ -31,7 +31,7 @@ def field_path(location: Sequence[int | str]) -> str:
     for part in parts:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif not part.startswith(("function-", "is-instance[")):
+        elif not part.startswith(("function-", "is-instance[", "str-enum[")):
             path += f".{part}" if path else part
     return path
 
@@ -47,6 +47,8 @@ def from_validation(errors: Iterable[dict[str, Any]]) -> MessageList:
         )
         for error in errors
     ]
+    # A value that fits no member of a union fails each member: one message per field says enough.
+    messages = list({message.field: message for message in reversed(messages)}.values())[::-1]
     return MessageList(messages=messages or [MessageInfo(field="body", message="is invalid")])
 
 

@@ -92,21 +92,20 @@ def public_type(kind: IntegrationType) -> PublicType:
     return _PUBLIC[kind]
 
 
-def stored_type(
-    given: UptrendsIntegrationType | IntegrationType, template: IntegrationTemplate | None
-) -> IntegrationType:
-    """Our type for a `Type` (Uptrends' name or one of today's, kept as aliases) and its `Template`."""
-    if isinstance(given, IntegrationType) and given.value not in {t.value for t in UptrendsIntegrationType}:
-        if template is not None and template.value != given.value:
-            raise InvalidInputError("Template", f"does not match Type {given.value}")
-        return given
-    public = UptrendsIntegrationType(given.value)
-    kind = _STORED.get((public, template))
-    if kind is None and template is not None:
+def stored_type(given: str, template: IntegrationTemplate | None) -> IntegrationType:
+    """Our type for a `Type` (Uptrends' name, or one of today's kept as aliases) and its `Template`."""
+    if given not in {public.value for public in UptrendsIntegrationType}:
+        kind = IntegrationType(given)
+        if template is not None and template.value != kind.value:
+            raise InvalidInputError("Template", f"does not match Type {kind.value}")
+        return kind
+    public = UptrendsIntegrationType(given)
+    found = _STORED.get((public, template))
+    if found is None and template is not None:
         raise InvalidInputError("Template", "is only for Type GenericWebhook")
-    if kind is None:
+    if found is None:
         raise InvalidInputError("Type", f"NotAvailable: {public.value} integrations are not supported")
-    return kind
+    return found
 
 
 def check_integration(integration: Integration, now: datetime, account: Account) -> None:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from alerting.models.alert import Alert, AlertType, Decision
 from alerting.models.base import ApiModel, omitted_when_unset
@@ -50,10 +50,16 @@ VariableName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class MonitorInput(MonitorFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"Name": "Shop checkout", "Url": "https://shop.example", "MonitorType": "Https"}]
+        }
+    )
     pass
 
 
 class MonitorPatch(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"Notes": "Owned by the web team"}]})
     uptrends_only = MONITOR_UPTRENDS_ONLY
     monitor_guid: UUID | None = None
     name: Name | None = None
@@ -66,7 +72,8 @@ class MonitorPatch(ApiModel):
 
 
 class IntegrationInput(IntegrationFields):
-    # Uptrends' names; today's (Webhook, Teams, Opsgenie, ...) stay accepted as aliases.
+    model_config = ConfigDict(json_schema_extra={"examples": [{"Name": "Status page", "Type": "Statushub"}]})
+    # Uptrends' names first; today's (Webhook, Teams, Opsgenie, ...) stay accepted as aliases.
     type: UptrendsIntegrationType | IntegrationType
     # Folded into the stored type (integrations.stored_type), so never dumped with the rest.
     template: IntegrationTemplate | None = Field(default=None, exclude=True)
@@ -75,6 +82,7 @@ class IntegrationInput(IntegrationFields):
 
 
 class IntegrationPatch(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"IsActive": False}]})
     uptrends_only = INTEGRATION_UPTRENDS_ONLY
     integration_guid: UUID | None = None
     name: Name | None = None
@@ -131,14 +139,23 @@ class RedriveResult(ApiModel):
 
 
 class ServiceInput(IntegrationServiceFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"Name": "Checkout", "Url": "https://hooks.statushub.io/hooks/uptrends?token=598f3b0d"}
+            ]
+        }
+    )
     pass
 
 
 class AlertDefinitionInput(AlertDefinitionFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"AlertName": "Production", "IsActive": True}]})
     pass
 
 
 class AlertDefinitionPatch(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"IsActive": False}]})
     uptrends_only = HASH_ONLY
     alert_definition_guid: UUID | None = None
     alert_name: Name | None = None
@@ -146,6 +163,9 @@ class AlertDefinitionPatch(ApiModel):
 
 
 class EscalationLevelPatch(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"ThresholdErrorCount": 2, "Message": "Checkout is down"}]}
+    )
     uptrends_only = HASH_ONLY
     id: int | None = None
     escalation_mode: EscalationMode | None = None
@@ -205,10 +225,16 @@ class MessageList(ApiModel):
 
 
 class OperatorInput(OperatorFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"FullName": "Ada Ops", "Email": "ada@ops.example", "MobilePhone": "+31612345678"}]
+        }
+    )
     pass
 
 
 class OperatorPatch(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"IsOnDuty": False}]})
     uptrends_only = OPERATOR_UPTRENDS_ONLY
     operator_guid: UUID | None = None
     full_name: Name | None = None
@@ -261,6 +287,7 @@ class IntegrationTestResult(ApiModel):
 
 # Monitor groups, maintenance periods, alert history and decision records (issue 4)
 class MonitorGroupInput(MonitorGroupFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"Description": "Web shops"}]})
     pass
 
 

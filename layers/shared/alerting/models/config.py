@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, Field, StringConstraints, field_validator, model_validator
+from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from alerting.models.base import ApiModel, omitted_when_unset
 from alerting.models.uptrends_fields import (
@@ -314,6 +314,14 @@ TimeOfDay = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(
 
 class MaintenancePeriod(ApiModel):
     """Uptrends' MaintenancePeriod; dates and times are wall-clock times of the account time zone."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"ScheduleMode": "Weekly", "WeekDay": "Sunday", "StartTime": "02:00", "EndTime": "04:00"}
+            ]
+        }
+    )
 
     id: int = 0
     description: str = ""
