@@ -7,7 +7,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
@@ -17,22 +20,45 @@ from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError
 from alerting.models.api import MessageList
 from alerting.observability import logger, tracer
 
+from . import openapi
+from .openapi import ConfigApiResolver
 from .routes import alert_definitions, alerts, integrations, monitor_groups, monitors, operators
 
-app = APIGatewayRestResolver(enable_validation=True)
-app.enable_swagger(path="/swagger", title="Alerting integrations API", version="4.0")
+DESCRIPTION = (
+    "Uptrends API v4-compatible alerting configuration (PascalCase JSON). Errors are a MessageList "
+    "naming each field; creates answer 201 with the object, PUT/PATCH/DELETE 204."
+)
+app = ConfigApiResolver(enable_validation=True)
+app.enable_swagger(
+    path="/swagger",
+    title="Alerting integrations API",
+    version="4.0",
+    description=DESCRIPTION,
+    tags=list(openapi.TAGS),
+)
 for resource in (monitors, integrations, alert_definitions, alerts, operators, monitor_groups):
     app.include_router(resource.router)
+openapi.describe(app)
 
 
-def _valid_unicode(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+def _unsupported_media_type() -> Response[Any] | None:
+    """415 for a body that is not JSON: Powertools reads a form as a form, and refuses XML its own way."""
+    event = app.current_event
+    unsupported = error_messages.unsupported_media_type(event.headers.get("Content-Type"), event.body)
+    return None if unsupported is None else _error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, unsupported)
+
+
+def _json_body(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    unsupported = _unsupported_media_type()
+    if unsupported is not None:
+        return unsupported
     problem = error_messages.invalid_unicode(app.current_event.body)
     if problem is not None:
         return _error(HTTPStatus.BAD_REQUEST, problem)
     return next_middleware(app)
 
 
-app.use(middlewares=[_valid_unicode])
+app.use(middlewares=[_json_body])
 
 
 # Errors: domain errors to HTTP in one place, always Uptrends' MessageList shape
@@ -42,7 +68,16 @@ def _error(status: HTTPStatus, messages: MessageList) -> Response[Any]:
 
 @app.exception_handler(RequestValidationError)
 def _invalid_request(error: RequestValidationError) -> Response[Any]:
-    return _error(HTTPStatus.BAD_REQUEST, error_messages.from_validation(error.errors()))
+    return _unsupported_media_type() or _error(
+        HTTPStatus.BAD_REQUEST, error_messages.from_validation(error.errors())
+    )
+
+
+@app.exception_handler(RequestUnsupportedContentType)
+def _not_json(error: RequestUnsupportedContentType) -> Response[Any]:
+    return _unsupported_media_type() or _error(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE, error_messages.single("Content-Type", "send the body as JSON")
+    )
 
 
 @app.exception_handler(ValidationError)

@@ -1,5 +1,6 @@
 """API fuzzing: schemathesis generates requests from the OpenAPI document the config API serves, against
-the local stack. No request may cause a 5xx, and every 4xx speaks Uptrends' MessageList shape.
+the local stack. No request may cause a 5xx, every 4xx speaks Uptrends' MessageList shape, and every
+answer is one the document promises: a documented status code, with a body matching its schema (DESIGN §3).
 
 Each operation gets a bounded, derandomized number of examples, so the run is repeatable and short.
 """
@@ -8,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import response_schema_conformance, status_code_conformance
 
 from local.client import StackClient
 
 EXAMPLES_PER_OPERATION = 25
+CONFORMANCE = [response_schema_conformance, status_code_conformance]
 
 
 def is_message_list(body: Any) -> bool:
@@ -48,15 +52,21 @@ def fuzz(operation: Any, api: str, problems: dict[tuple[str, str, int], str]) ->
             body = response.json()
         except ValueError:
             body = None
+        key = (operation.method.upper(), operation.path, response.status_code)
         problem = problem_with(response.status_code, body)
         if problem:
-            key = (operation.method.upper(), operation.path, response.status_code)
             problems.setdefault(key, f"{problem}: {case.as_curl_command()} -> {response.text[:200]}")
+        try:
+            case.validate_response(response, checks=CONFORMANCE)
+        except Exception as failure:  # schemathesis raises its failed checks as one group
+            problems.setdefault(key, f"not as documented: {failure}"[:600])
 
     exercise()
 
 
-def test_no_generated_request_causes_a_server_error_and_every_error_is_a_message_list(
+# Some 1,500 requests: well over the default per-test timeout on a busy machine.
+@pytest.mark.timeout(900)
+def test_no_generated_request_causes_a_server_error_and_every_answer_is_as_documented(
     client: StackClient,
 ) -> None:
     api = client.info.api_url

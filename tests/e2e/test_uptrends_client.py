@@ -27,7 +27,7 @@ import pytest
 from local.client import StackClient, check, wait_until
 from tests.e2e import uptrends_document
 
-BASELINE_STEPS = 17
+BASELINE_STEPS = 20
 PACKAGE = "uptrends_client"
 
 

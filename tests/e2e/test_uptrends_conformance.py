@@ -17,7 +17,7 @@ import httpx
 from local.client import StackClient, check, wait_until
 from tests.e2e import uptrends_document
 
-BASELINE = 41
+BASELINE = 48
 
 Scenario = Callable[["Stack"], httpx.Response]
 LEVEL = "/AlertDefinition/{}/EscalationLevel/1"

@@ -155,7 +155,7 @@ def test_alert_history_pages_by_cursor_and_filters_by_time(
         query = {"Take": "1", "IncludeReminders": "false", **({"Cursor": cursor} if cursor else {})}
         _, page = api("GET", f"/Alert/Monitor/{monitor}", query=query)
         pages.append([a["Attributes"]["AlertType"] for a in page["Data"]])
-        cursor = page["Cursors"]["Next"]
+        cursor = page["Cursors"].get("Next")  # absent on the last page, as in Uptrends
         if not cursor:
             break
     assert pages == [["Ok"], ["Ok"], ["Error"], ["Error"]]
@@ -228,9 +228,7 @@ def test_membership_through_a_group_and_the_isall_group(
         "POST",
         f"/AlertDefinition/{night['AlertDefinitionGuid']}/Member/MonitorGroup/{all_group['MonitorGroupGuid']}",
     )
-    assert api("GET", f"/AlertDefinition/{definition}/Member")[1] == [
-        {"MonitorGuid": None, "MonitorGroupGuid": group}
-    ]
+    assert api("GET", f"/AlertDefinition/{definition}/Member")[1] == [{"MonitorGroupGuid": group}]
     result = evaluate(check("C", 0), lambda_context)
     assert result["alerts"] == 2  # one per definition: through the group, and through IsAll
     _, history = api("GET", f"/Alert/Monitor/{ids['monitor']}")

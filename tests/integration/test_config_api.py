@@ -134,7 +134,7 @@ def test_statushub_level_integration_links_monitor_to_service(api: ApiCall) -> N
         False,
     )
     members = api("GET", f"/AlertDefinition/{ids['definition']}/Member")[1]
-    assert members == [{"MonitorGuid": ids["monitor"], "MonitorGroupGuid": None}]
+    assert members == [{"MonitorGuid": ids["monitor"]}]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 Take = Annotated[int, Query(ge=1, le=1000, description="Page size")]
-HistoryTake = Annotated[int, Query(ge=1, le=100, description="Page size (at most 100)")]
+HistoryTake = Annotated[int, Query(ge=0, le=100, description="Page size, at most 100 (0: an empty page)")]
 Cursor = Annotated[str | None, Query(description="Cursors.Next of the previous page")]
 LevelId = Annotated[int, Path(ge=1, le=3)]
 
@@ -22,6 +22,18 @@ def resource_router() -> APIGatewayRouter:
 
 def no_content() -> Response[None]:
     return Response(HTTPStatus.NO_CONTENT)
+
+
+def paged(item: type[Any]) -> dict[int, Any]:
+    """The OpenAPI response of a paged list: a plain array of `item`, the next page's cursor in a header."""
+    cursor = {"description": "Cursor of the next page, absent on the last", "schema": {"type": "string"}}
+    return {
+        HTTPStatus.OK.value: {
+            "description": "OK",
+            "headers": {"X-Next-Cursor": cursor},
+            "content": {"application/json": {"model": list[item]}},  # type: ignore[valid-type]
+        }
+    }
 
 
 def page(items: list[Any], next_cursor: str | None) -> Response[Any]:

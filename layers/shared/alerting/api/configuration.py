@@ -15,7 +15,14 @@ from alerting import masking
 from alerting.delivery.signing import SECRET_PREFIX
 from alerting.delivery.transport import AddressPolicy
 from alerting.errors import ForbiddenAddressError, InvalidInputError, NotFoundError
-from alerting.integrations import DELETED_INTEGRATION_TYPE, check_attachment, check_integration, spec_for
+from alerting.integrations import (
+    DELETED_INTEGRATION_TYPE,
+    check_attachment,
+    check_integration,
+    public_type,
+    spec_for,
+    stored_type,
+)
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
@@ -41,6 +48,7 @@ from alerting.models.config import (
     EscalationLevel,
     Integration,
     IntegrationService,
+    IntegrationType,
     LevelIntegration,
     Monitor,
     Operator,
@@ -109,7 +117,8 @@ class Configuration:
 
     # Integrations
     def create_integration(self, given: IntegrationInput) -> IntegrationView:
-        integration = self._created(Integration, given, "integration_guid")
+        kind = stored_type(given.type.value, given.template)
+        integration = self._created(Integration, given.model_copy(update={"type": kind}), "integration_guid")
         # A masked key with nothing stored behind it becomes empty, which the checks refuse.
         integration = integration.model_copy(
             update={"functions": masking.keep_masked_functions(integration.functions, [])}
@@ -125,6 +134,7 @@ class Configuration:
         return IntegrationView.model_validate(
             {
                 **integration.model_dump(),
+                **_public_type(integration.type),
                 "variables": masking.mask_variables(integration.variables),
                 "signing_secrets": [_masked_secret(secret) for secret in integration.signing_secrets],
                 "functions": masking.mask_functions(integration.functions),
@@ -265,7 +275,7 @@ class Configuration:
             {
                 **attached.model_dump(),
                 "name": name,
-                "type": kind,
+                **_public_type(kind),
                 "variable_values": masking.mask_variables(attached.variable_values),
                 "extra_email_addresses": ",".join(attached.extra_email_addresses),
                 "integration_services": services,
@@ -365,3 +375,8 @@ def _check_signing_secret(field_name: str, secret: str) -> None:
         raise InvalidInputError(field_name, "the part after whsec_ must be base64") from exc
     if not 24 <= len(key) <= 64:
         raise InvalidInputError(field_name, "the key must be 24 to 64 bytes (Standard Webhooks)")
+
+
+def _public_type(kind: IntegrationType) -> dict[str, object]:
+    public, template = public_type(kind)
+    return {"type": public, "template": template}

@@ -31,7 +31,7 @@ def field_path(location: Sequence[int | str]) -> str:
     for part in parts:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif not part.startswith(("function-", "is-instance[")):
+        elif not part.startswith(("function-", "is-instance[", "str-enum[")):
             path += f".{part}" if path else part
     return path
 
@@ -47,6 +47,8 @@ def from_validation(errors: Iterable[dict[str, Any]]) -> MessageList:
         )
         for error in errors
     ]
+    # A value that fits no member of a union fails each member: one message per field says enough.
+    messages = list({message.field: message for message in reversed(messages)}.values())[::-1]
     return MessageList(messages=messages or [MessageInfo(field="body", message="is invalid")])
 
 
@@ -73,6 +75,16 @@ def invalid_unicode(body: str | None) -> MessageList | None:
     except UnicodeEncodeError:
         return single("body", "is not valid Unicode text (a lone surrogate escape)")
     return None
+
+
+def unsupported_media_type(content_type: str | None, body: str | None) -> MessageList | None:
+    """Why a request body is not one the API reads (JSON only, whatever the client's default), or None."""
+    if not body or content_type is None:
+        return None
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in ("", "application/json", "text/json") or media.endswith("+json"):
+        return None
+    return single("Content-Type", f"{media} is not supported: send the body as JSON with application/json")
 
 
 def from_error(error: InvalidInputError | NotFoundError | AlreadyExistsError) -> MessageList:

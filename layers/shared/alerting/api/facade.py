@@ -9,7 +9,9 @@ from uuid import UUID
 
 from alerting.api.configuration import Configuration
 from alerting.api.monitor_alerting import MonitorAlerting, utc_or_none
+from alerting.api.preset_periods import window
 from alerting.delivery.replay import Replay
+from alerting.errors import InvalidInputError
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
@@ -32,6 +34,7 @@ from alerting.models.api import (
     MonitorPatch,
     OperatorInput,
     OperatorPatch,
+    PresetPeriod,
     RedriveResult,
     ResendAccepted,
     ServiceInput,
@@ -124,8 +127,14 @@ class ConfigApi:
         start: datetime | None,
         end: datetime | None,
         include_reminders: bool,
+        preset: PresetPeriod | None = None,
     ) -> AlertPage:
-        query = AlertQuery(take, cursor, ascending, utc_or_none(start), utc_or_none(end), include_reminders)
+        start, end = utc_or_none(start), utc_or_none(end)
+        if preset is not None:
+            if start is not None or end is not None:
+                raise InvalidInputError("PresetPeriod", "cannot be used together with Start or End")
+            start, end = window(preset, self.configuration.clock(), self.configuration.account.timezone)
+        query = AlertQuery(take, cursor, ascending, start, end, include_reminders)
         return self.monitor_alerting.alerts(monitor_guid, query)
 
     def list_decisions(self, monitor_guid: UUID, take: int, cursor: str | None) -> DecisionPage:

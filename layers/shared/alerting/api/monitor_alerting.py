@@ -77,11 +77,16 @@ class MonitorAlerting:
         self.monitors.get(monitor_guid)
         if query.start and query.end and query.end < query.start:
             raise InvalidInputError("End", "is before Start")
+        if query.take == 0:
+            # Uptrends allows Take=0: the page is empty (it only checks that the monitor exists).
+            return AlertPage(data=[], cursors=Cursors())
         found, next_cursor = self.history.alerts(monitor_guid, query)
         return AlertPage(data=[AlertResource.of(a) for a in found], cursors=Cursors(next=next_cursor))
 
     def decisions(self, monitor_guid: UUID, take: int, cursor: str | None) -> DecisionPage:
         self.monitors.get(monitor_guid)
+        if take == 0:
+            return DecisionPage(data=[], cursors=Cursors())
         found, next_cursor = self.history.decisions(monitor_guid, take, cursor)
         return DecisionPage(
             data=[DecisionResource(id=key, attributes=decision) for key, decision in found],

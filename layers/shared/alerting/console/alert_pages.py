@@ -10,7 +10,7 @@ from uuid import UUID
 from alerting.console.forms import attempt
 from alerting.console.replies import Reply
 from alerting.console.views import Console, Request, listing, page
-from alerting.integrations import spec_for
+from alerting.integrations import spec_for_public
 from alerting.models.alert import Decision, LevelDecision
 from alerting.models.api import AlertResource
 from alerting.models.delivery import DeliveryAttempt
@@ -60,7 +60,7 @@ def monitor_alerts(console: Console, request: Request, monitor_guid: UUID) -> Re
     targets = {
         str(service.integration_service_guid): service.name
         for view in integrations
-        if spec_for(view.type).services
+        if spec_for_public(view.type, view.template).services
         for service in console.api.list_services(view.integration_guid)
     }
     return page(

@@ -10,7 +10,7 @@ from uuid import UUID
 from alerting.console.forms import FieldErrors, Form, attempt
 from alerting.console.replies import Reply
 from alerting.console.views import Console, Request, listing, page
-from alerting.integrations import spec_for
+from alerting.integrations import spec_for_public
 from alerting.models.api import (
     AlertDefinitionInput,
     EscalationLevelPatch,
@@ -64,7 +64,7 @@ def _routing(console: Console, guid: UUID, level_id: int, extra_row: str) -> lis
     routing = []
     for integration in console.api.list_integrations(PAGE_SIZE, None)[0]:
         view = attached.get(integration.integration_guid)
-        has_services = spec_for(integration.type).services
+        has_services = spec_for_public(integration.type, integration.template).services
         links = [
             (str(link.monitor_guid), str(link.integration_service_guid))
             for link in (view.status_hub_service_list if view else [])
@@ -140,7 +140,7 @@ def _level_patch(form: Form) -> dict[str, Any]:
 def _attachment(form: Form, integration: IntegrationView) -> dict[str, Any]:
     guid = integration.integration_guid
     body: dict[str, Any] = {}
-    if spec_for(integration.type).services:
+    if spec_for_public(integration.type, integration.template).services:
         pairs = zip(form.all(f"Link.{guid}.Monitor"), form.all(f"Link.{guid}.Service"), strict=False)
         body["StatusHubServiceList"] = [
             {"MonitorGuid": monitor, "IntegrationServiceGuid": service}

@@ -11,7 +11,7 @@ from alerting import masking
 from alerting.console.forms import FieldErrors, Form, attempt
 from alerting.console.replies import Reply
 from alerting.console.views import Console, Request, listing, page, submit
-from alerting.integrations import spec_for
+from alerting.integrations import spec_for, spec_for_public
 from alerting.models.api import (
     IntegrationInput,
     IntegrationPatch,
@@ -123,7 +123,7 @@ def integration(
     trace: IntegrationTestResult | None = None,
 ) -> Reply:
     view = console.api.get_integration(guid)
-    spec = spec_for(view.type)
+    spec = spec_for_public(view.type, view.template)
     services = console.api.list_services(guid) if spec.services else []
     return page(
         console,

@@ -26,7 +26,13 @@ from alerting.integrations import (
     webhook,
 )
 from alerting.integrations.spec import IntegrationSpec
-from alerting.models.config import Integration, IntegrationType, LevelIntegration
+from alerting.models.config import (
+    Integration,
+    IntegrationTemplate,
+    IntegrationType,
+    LevelIntegration,
+    UptrendsIntegrationType,
+)
 from alerting.templating import Account, check_functions
 
 __all__ = [
@@ -34,7 +40,10 @@ __all__ = [
     "IntegrationSpec",
     "check_attachment",
     "check_integration",
+    "public_type",
     "spec_for",
+    "spec_for_public",
+    "stored_type",
 ]
 
 _SPECS: dict[IntegrationType, IntegrationSpec] = {
@@ -58,8 +67,51 @@ DELETED_INTEGRATION_TYPE = webhook.SPEC.type
 VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
+# How each type speaks Uptrends' enum (DESIGN §3): template-based types are a GenericWebhook with a Template.
+PublicType = tuple[UptrendsIntegrationType, IntegrationTemplate | None]
+_PUBLIC: dict[IntegrationType, PublicType] = {
+    IntegrationType.STATUSHUB: (UptrendsIntegrationType.STATUSHUB, None),
+    IntegrationType.SLACK: (UptrendsIntegrationType.SLACK, None),
+    IntegrationType.PAGERDUTY: (UptrendsIntegrationType.PAGERDUTY, None),
+    IntegrationType.EMAIL: (UptrendsIntegrationType.EMAIL, None),
+    IntegrationType.SMS: (UptrendsIntegrationType.SMS, None),
+    IntegrationType.WEBHOOK: (UptrendsIntegrationType.GENERIC_WEBHOOK, None),
+    **{
+        IntegrationType(template.value): (UptrendsIntegrationType.GENERIC_WEBHOOK, template)
+        for template in IntegrationTemplate
+    },
+}
+_STORED = {public: kind for kind, public in _PUBLIC.items()}
+
+
 def spec_for(kind: IntegrationType) -> IntegrationSpec:
     return _SPECS[kind]
+
+
+def spec_for_public(kind: UptrendsIntegrationType, template: IntegrationTemplate | None) -> IntegrationSpec:
+    """The spec of an integration as the API shows it (`Type` and `Template`)."""
+    return spec_for(stored_type(kind.value, template))
+
+
+def public_type(kind: IntegrationType) -> PublicType:
+    """`Type` and `Template` of an integration as the API shows them."""
+    return _PUBLIC[kind]
+
+
+def stored_type(given: str, template: IntegrationTemplate | None) -> IntegrationType:
+    """Our type for a `Type` (Uptrends' name, or one of today's kept as aliases) and its `Template`."""
+    if given not in {public.value for public in UptrendsIntegrationType}:
+        kind = IntegrationType(given)
+        if template is not None and template.value != kind.value:
+            raise InvalidInputError("Template", f"does not match Type {kind.value}")
+        return kind
+    public = UptrendsIntegrationType(given)
+    found = _STORED.get((public, template))
+    if found is None and template is not None:
+        raise InvalidInputError("Template", "is only for Type GenericWebhook")
+    if found is None:
+        raise InvalidInputError("Type", f"NotAvailable: {public.value} integrations are not supported")
+    return found
 
 
 def check_integration(integration: Integration, now: datetime, account: Account) -> None:

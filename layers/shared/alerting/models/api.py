@@ -10,10 +10,10 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from alerting.models.alert import Alert, AlertType, Decision
-from alerting.models.base import ApiModel
+from alerting.models.base import ApiModel, omitted_when_unset
 from alerting.models.config import (
     E164,
     AlertDefinitionFields,
@@ -22,6 +22,7 @@ from alerting.models.config import (
     EscalationMode,
     IntegrationFields,
     IntegrationServiceFields,
+    IntegrationTemplate,
     IntegrationType,
     MonitorFields,
     MonitorGroupFields,
@@ -32,10 +33,17 @@ from alerting.models.config import (
     ServiceLink,
     SigningSecrets,
     StepAlertType,
+    UptrendsIntegrationType,
     UserDefinedFunction,
     WebhookStep,
 )
 from alerting.models.delivery import HttpExchange, Outcome
+from alerting.models.uptrends_fields import (
+    HASH_ONLY,
+    INTEGRATION_UPTRENDS_ONLY,
+    MONITOR_UPTRENDS_ONLY,
+    OPERATOR_UPTRENDS_ONLY,
+)
 
 Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
 # Template variables are written {{@Name}}; a name is never empty (nor is a DynamoDB map key).
@@ -43,10 +51,17 @@ VariableName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class MonitorInput(MonitorFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"Name": "Shop checkout", "Url": "https://shop.example", "MonitorType": "Https"}]
+        }
+    )
     pass
 
 
 class MonitorPatch(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"Notes": "Owned by the web team"}]})
+    uptrends_only = MONITOR_UPTRENDS_ONLY
     monitor_guid: UUID | None = None
     name: Name | None = None
     monitor_type: MonitorType | None = None
@@ -58,11 +73,18 @@ class MonitorPatch(ApiModel):
 
 
 class IntegrationInput(IntegrationFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"Name": "Status page", "Type": "Statushub"}]})
+    # Uptrends' names first; today's (Webhook, Teams, Opsgenie, ...) stay accepted as aliases.
+    type: UptrendsIntegrationType | IntegrationType
+    # Folded into the stored type (integrations.stored_type), so never dumped with the rest.
+    template: IntegrationTemplate | None = Field(default=None, exclude=True)
     variables: dict[VariableName, str] = Field(default_factory=dict)
     per_level_variables: list[VariableName] = Field(default_factory=list)
 
 
 class IntegrationPatch(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"IsActive": False}]})
+    uptrends_only = INTEGRATION_UPTRENDS_ONLY
     integration_guid: UUID | None = None
     name: Name | None = None
     is_active: bool | None = None
@@ -79,13 +101,14 @@ class IntegrationView(ApiModel):
 
     integration_guid: UUID
     name: str
-    type: IntegrationType
+    type: UptrendsIntegrationType
+    template: IntegrationTemplate | None = omitted_when_unset()
     is_active: bool
     variables: dict[str, str]
     per_level_variables: list[str]
     steps: list[WebhookStep]
     integration_services: list[UUID]
-    retry_schedule: list[int] | None = None
+    retry_schedule: list[int] | None = omitted_when_unset()
     signing_secrets: list[str] = Field(default_factory=list)
     functions: list[UserDefinedFunction] = Field(default_factory=list)
 
@@ -119,20 +142,34 @@ class RedriveResult(ApiModel):
 
 
 class ServiceInput(IntegrationServiceFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"Name": "Checkout", "Url": "https://hooks.statushub.io/hooks/uptrends?token=598f3b0d"}
+            ]
+        }
+    )
     pass
 
 
 class AlertDefinitionInput(AlertDefinitionFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"AlertName": "Production", "IsActive": True}]})
     pass
 
 
 class AlertDefinitionPatch(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"IsActive": False}]})
+    uptrends_only = HASH_ONLY
     alert_definition_guid: UUID | None = None
     alert_name: Name | None = None
     is_active: bool | None = None
 
 
 class EscalationLevelPatch(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"ThresholdErrorCount": 2, "Message": "Checkout is down"}]}
+    )
+    uptrends_only = HASH_ONLY
     id: int | None = None
     escalation_mode: EscalationMode | None = None
     threshold_error_count: Annotated[int, Field(ge=1, le=1000)] | None = None
@@ -146,6 +183,8 @@ class EscalationLevelPatch(ApiModel):
 
 class LevelIntegrationPatch(ApiModel):
     """Uptrends' EscalationLevelIntegration; the *Specified flags are accepted for compatibility."""
+
+    uptrends_only = HASH_ONLY
 
     integration_guid: UUID | None = None
     is_active: bool | None = None
@@ -163,7 +202,8 @@ class LevelIntegrationView(ApiModel):
 
     integration_guid: UUID
     name: str
-    type: IntegrationType
+    type: UptrendsIntegrationType
+    template: IntegrationTemplate | None = omitted_when_unset()
     is_active: bool
     send_ok_alerts: bool
     send_reminder_alerts: bool
@@ -188,10 +228,17 @@ class MessageList(ApiModel):
 
 
 class OperatorInput(OperatorFields):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"FullName": "Ada Ops", "Email": "ada@ops.example", "MobilePhone": "+31612345678"}]
+        }
+    )
     pass
 
 
 class OperatorPatch(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"IsOnDuty": False}]})
+    uptrends_only = OPERATOR_UPTRENDS_ONLY
     operator_guid: UUID | None = None
     full_name: Name | None = None
     email: EmailAddress | None = None
@@ -202,8 +249,8 @@ class OperatorPatch(ApiModel):
 class EscalationLevelMember(ApiModel):
     """Uptrends' AlertEscalationLevelMember (operator groups are not modelled here)."""
 
-    operator_guid: UUID | None = None
-    operator_group_guid: UUID | None = None
+    operator_guid: UUID | None = omitted_when_unset()
+    operator_group_guid: UUID | None = omitted_when_unset()
 
 
 class AlertDefinitionOperator(ApiModel):
@@ -247,6 +294,7 @@ class IntegrationTestResult(ApiModel):
 
 # Monitor groups, maintenance periods, alert history and decision records (issue 4)
 class MonitorGroupInput(MonitorGroupFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"Description": "Web shops"}]})
     pass
 
 
@@ -258,6 +306,36 @@ class AlertDefinitionMonitorGroup(ApiModel):
 class SortDirection(StrEnum):
     ASCENDING = "Ascending"
     DESCENDING = "Descending"
+
+
+class PresetPeriod(StrEnum):
+    """Uptrends' named periods of alert history (api.preset_periods turns one into Start and End)."""
+
+    CURRENT_DAY = "CurrentDay"
+    CURRENT_WEEK = "CurrentWeek"
+    CURRENT_MONTH = "CurrentMonth"
+    CURRENT_QUARTER = "CurrentQuarter"
+    CURRENT_YEAR = "CurrentYear"
+    PREVIOUS_DAY = "PreviousDay"
+    PREVIOUS_WEEK = "PreviousWeek"
+    PREVIOUS_MONTH = "PreviousMonth"
+    PREVIOUS_QUARTER = "PreviousQuarter"
+    PREVIOUS_YEAR = "PreviousYear"
+    LAST_2_HOURS = "Last2Hours"
+    LAST_6_HOURS = "Last6Hours"
+    LAST_12_HOURS = "Last12Hours"
+    LAST_24_HOURS = "Last24Hours"
+    LAST_48_HOURS = "Last48Hours"
+    LAST_7_DAYS = "Last7Days"
+    LAST_30_DAYS = "Last30Days"
+    LAST_60_DAYS = "Last60Days"
+    LAST_90_DAYS = "Last90Days"
+    LAST_365_DAYS = "Last365Days"
+    LAST_3_MONTHS = "Last3Months"
+    LAST_6_MONTHS = "Last6Months"
+    LAST_12_MONTHS = "Last12Months"
+    LAST_24_MONTHS = "Last24Months"
+    ALL = "All"
 
 
 class AlertAttributes(ApiModel):
@@ -291,7 +369,7 @@ class AlertResource(ApiModel):
 
 
 class Cursors(ApiModel):
-    next: str | None = None
+    next: str | None = omitted_when_unset()
 
 
 class AlertPage(ApiModel):

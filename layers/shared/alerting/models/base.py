@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_pascal
 
 
@@ -16,7 +16,26 @@ class ApiModel(BaseModel):
         frozen=True,
         use_enum_values=False,
     )
+    # Fields Uptrends' schema defines for this object that we do not act on: accepted and ignored
+    # (a client written for Uptrends sends them), where any other unknown field is refused.
+    uptrends_only: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_uptrends_only(cls, data: Any) -> Any:
+        if cls.uptrends_only and isinstance(data, dict):
+            return {name: value for name, value in data.items() if name not in cls.uptrends_only}
+        return data
 
     def to_json_dict(self, **kwargs: Any) -> dict[str, Any]:
         """The PascalCase JSON-ready dict the API returns and storage keeps."""
         return self.model_dump(mode="json", by_alias=True, **kwargs)
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def omitted_when_unset(**constraints: Any) -> Any:
+    """An optional field left out of the JSON when it has no value: Uptrends' schemas have no nulls."""
+    return Field(default=None, exclude_if=_is_none, **constraints)

@@ -7,9 +7,16 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, Field, StringConstraints, field_validator, model_validator
+from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from alerting.models.base import ApiModel
+from alerting.models.base import ApiModel, omitted_when_unset
+from alerting.models.uptrends_fields import (
+    HASH_ONLY,
+    INTEGRATION_UPTRENDS_ONLY,
+    MONITOR_GROUP_UPTRENDS_ONLY,
+    MONITOR_UPTRENDS_ONLY,
+    OPERATOR_UPTRENDS_ONLY,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 # E.164: a plus, a country code and at most 15 digits in all, nothing else.
@@ -51,6 +58,7 @@ class CustomField(ApiModel):
 # Each object's fields are declared once, in a *Fields base with the guid optional: the API's create
 # body (models.api.*Input) is that base, and the stored object requires the guid.
 class MonitorFields(ApiModel):
+    uptrends_only = MONITOR_UPTRENDS_ONLY
     monitor_guid: UUID | None = None
     name: Name
     monitor_type: MonitorType = MonitorType.HTTPS
@@ -79,6 +87,28 @@ class IntegrationType(StrEnum):
     OPSGENIE = "Opsgenie"
     EMAIL = "Email"
     SMS = "Sms"
+
+
+class UptrendsIntegrationType(StrEnum):
+    """`Type` as the API speaks it: Uptrends' IntegrationTypeEnum (our other types are its GenericWebhook)."""
+
+    STATUSHUB = "Statushub"
+    SLACK = "Slack"
+    PAGERDUTY = "PagerDuty"
+    EMAIL = "Email"
+    SMS = "Sms"
+    PHONE = "Phone"
+    GENERIC_WEBHOOK = "GenericWebhook"
+
+
+class IntegrationTemplate(StrEnum):
+    """Our additive `Template`: the ready-made GenericWebhook an integration is built from."""
+
+    UPTRENDS_INTEGRATION = "UptrendsIntegration"
+    TEAMS = "Teams"
+    SPLUNK_ON_CALL = "SplunkOnCall"
+    SERVICENOW = "ServiceNow"
+    OPSGENIE = "Opsgenie"
 
 
 class HttpMethod(StrEnum):
@@ -163,9 +193,9 @@ class UserDefinedFunction(ApiModel):
 
 
 class IntegrationFields(ApiModel):
+    uptrends_only = INTEGRATION_UPTRENDS_ONLY
     integration_guid: UUID | None = None
     name: Name
-    type: IntegrationType
     is_active: bool = True
     variables: dict[str, str] = Field(default_factory=dict)
     per_level_variables: list[str] = Field(default_factory=list)
@@ -177,6 +207,7 @@ class IntegrationFields(ApiModel):
 
 class Integration(IntegrationFields):
     integration_guid: UUID
+    type: IntegrationType
 
     def step_for(self, alert_type: str) -> WebhookStep | None:
         """The step that sends this alert type (each type is in at most one step)."""
@@ -184,6 +215,7 @@ class Integration(IntegrationFields):
 
 
 class OperatorFields(ApiModel):
+    uptrends_only = OPERATOR_UPTRENDS_ONLY
     operator_guid: UUID | None = None
     full_name: Name
     email: EmailAddress = ""
@@ -210,6 +242,7 @@ class IntegrationService(IntegrationServiceFields):
 
 
 class AlertDefinitionFields(ApiModel):
+    uptrends_only = HASH_ONLY
     alert_definition_guid: UUID | None = None
     alert_name: Name
     is_active: bool = True
@@ -226,6 +259,8 @@ class EscalationMode(StrEnum):
 
 class EscalationLevel(ApiModel):
     """One of the fixed level slots 1..3 of an alert definition."""
+
+    uptrends_only = HASH_ONLY
 
     id: int = Field(ge=1, le=len(LEVEL_IDS))
     escalation_mode: EscalationMode = EscalationMode.ALERT_ON_ERROR_COUNT
@@ -263,8 +298,8 @@ class LevelIntegration(ApiModel):
 
 
 class AlertDefinitionMember(ApiModel):
-    monitor_guid: UUID | None = None
-    monitor_group_guid: UUID | None = None
+    monitor_guid: UUID | None = omitted_when_unset()
+    monitor_group_guid: UUID | None = omitted_when_unset()
 
 
 # The group every monitor belongs to without being added (Uptrends' "All monitors", IsAll: true).
@@ -272,6 +307,7 @@ ALL_MONITORS_GROUP_GUID = UUID("a11a11a1-0000-4000-8000-000000000000")
 
 
 class MonitorGroupFields(ApiModel):
+    uptrends_only = MONITOR_GROUP_UPTRENDS_ONLY
     monitor_group_guid: UUID | None = None
     description: Name
     is_all: bool = False
@@ -325,15 +361,23 @@ MAINTENANCE_LATEST = datetime(9000, 12, 31, 23, 59, 59)
 class MaintenancePeriod(ApiModel):
     """Uptrends' MaintenancePeriod; dates and times are wall-clock times of the account time zone."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"ScheduleMode": "Weekly", "WeekDay": "Sunday", "StartTime": "02:00", "EndTime": "04:00"}
+            ]
+        }
+    )
+
     id: int = 0
     description: str = ""
     schedule_mode: ScheduleMode
-    start_date_time: datetime | None = None
-    end_date_time: datetime | None = None
-    start_time: TimeOfDay | None = None
-    end_time: TimeOfDay | None = None
-    week_day: DayOfWeek | None = None
-    month_day: int | None = Field(default=None, ge=1, le=31)
+    start_date_time: datetime | None = omitted_when_unset()
+    end_date_time: datetime | None = omitted_when_unset()
+    start_time: TimeOfDay | None = omitted_when_unset()
+    end_time: TimeOfDay | None = omitted_when_unset()
+    week_day: DayOfWeek | None = omitted_when_unset()
+    month_day: int | None = omitted_when_unset(ge=1, le=31)
     maintenance_type: MaintenanceType = MaintenanceType.DISABLE_NOTIFICATIONS
 
     @model_validator(mode="after")
