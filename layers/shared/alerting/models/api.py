@@ -16,6 +16,7 @@ from alerting.models.alert import Alert, AlertType, Decision
 from alerting.models.base import ApiModel
 from alerting.models.config import (
     E164,
+    AdditiveOptions,
     AlertDefinitionFields,
     CustomField,
     EmailAddress,
@@ -70,10 +71,13 @@ class IntegrationPatch(ApiModel):
     steps: list[WebhookStep] | None = None
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets | None = None
+    max_requests_per_second: float | None = Field(default=None, gt=0, le=1000)
 
 
-class IntegrationView(ApiModel):
+class IntegrationView(AdditiveOptions):
     """GET /Integration: Uptrends' Integration schema plus our fields; secrets are masked (write-only)."""
+
+    _OPTIONS = ("max_requests_per_second",)
 
     integration_guid: UUID
     name: str
@@ -85,6 +89,7 @@ class IntegrationView(ApiModel):
     integration_services: list[UUID]
     retry_schedule: list[int] | None = None
     signing_secrets: list[str] = Field(default_factory=list)
+    max_requests_per_second: float | None = None
 
 
 class TargetHealthPatch(ApiModel):
@@ -153,10 +158,13 @@ class LevelIntegrationPatch(ApiModel):
     variable_values: dict[VariableName, str] | None = None
     extra_email_addresses: list[EmailAddress] | None = None
     extra_email_addresses_specified: bool | None = None
+    publish_maintenance: bool | None = None
 
 
-class LevelIntegrationView(ApiModel):
+class LevelIntegrationView(AdditiveOptions):
     """An integration as attached to a level: Uptrends' Integration schema plus the level's switches."""
+
+    _OPTIONS = ("publish_maintenance",)
 
     integration_guid: UUID
     name: str
@@ -168,6 +176,7 @@ class LevelIntegrationView(ApiModel):
     variable_values: dict[str, str]
     extra_email_addresses: str
     integration_services: list[UUID]
+    publish_maintenance: bool = False
 
 
 class AlertDefinitionMonitor(ApiModel):
