@@ -94,6 +94,25 @@ def linked_services(attached: LevelIntegration, alert: Alert) -> list[str]:
     return list(dict.fromkeys(linked))
 
 
+def status_page_api_spec(
+    kind: IntegrationType, name: str, required: tuple[str, ...], url_variable: str, per_second: float
+) -> IntegrationSpec:
+    """A status page driven through its own API: services named by `ExternalId`, linked per level as
+    for the hook, no reminders, paced to the page's documented rate."""
+    return IntegrationSpec(
+        type=kind,
+        name=name,
+        required_variables=required,
+        url_variables=(url_variable,),
+        reminders=False,
+        targets=linked_services,
+        no_target_reason=f"no {name} service of this level is linked to the monitor",
+        services=True,
+        external_services=True,
+        requests_per_second=per_second,
+    )
+
+
 SPEC = IntegrationSpec(
     type=IntegrationType.STATUSHUB,
     name="StatusHub",

@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from alerting.integrations.spec import IntegrationSpec, Rendering
+from alerting.integrations.spec import Rendering
 from alerting.integrations.statushub import (
     alert_status,
     incident_body,
     incident_state,
     incident_title,
     linked_external_id,
-    linked_services,
+    status_page_api_spec,
 )
 from alerting.integrations.wording import utc_iso
 from alerting.models.alert import AlertType
@@ -63,15 +63,6 @@ def incident_update(given: Rendering, now: datetime) -> dict[str, Any]:
     return body
 
 
-SPEC = IntegrationSpec(
-    type=IntegrationType.STATUSHUB_API,
-    name="StatusHub API",
-    required_variables=("HubUrl", "Hub", "ApiKey"),
-    url_variables=("HubUrl",),
-    reminders=False,
-    targets=linked_services,
-    no_target_reason="no StatusHub service of this level is linked to the monitor",
-    services=True,
-    external_services=True,
-    requests_per_second=WRITES_PER_SECOND,
+SPEC = status_page_api_spec(
+    IntegrationType.STATUSHUB_API, "StatusHub API", ("HubUrl", "Hub", "ApiKey"), "HubUrl", WRITES_PER_SECOND
 )

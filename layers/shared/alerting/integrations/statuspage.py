@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from alerting.integrations.spec import IntegrationSpec, Rendering
+from alerting.integrations.spec import Rendering
 from alerting.integrations.statushub import (
     incident_body,
     incident_state,
     incident_title,
     linked_external_id,
-    linked_services,
+    status_page_api_spec,
 )
 from alerting.integrations.wording import clip
 from alerting.models.alert import AlertType
@@ -64,15 +64,6 @@ def incident(given: Rendering) -> dict[str, Any]:
     return {"incident": fields}
 
 
-SPEC = IntegrationSpec(
-    type=IntegrationType.STATUSPAGE,
-    name="Statuspage",
-    required_variables=("ApiKey", "PageId"),
-    url_variables=("ApiUrl",),
-    reminders=False,
-    targets=linked_services,
-    no_target_reason="no Statuspage component of this level is linked to the monitor",
-    services=True,
-    external_services=True,
-    requests_per_second=REQUESTS_PER_SECOND,
+SPEC = status_page_api_spec(
+    IntegrationType.STATUSPAGE, "Statuspage", ("ApiKey", "PageId"), "ApiUrl", REQUESTS_PER_SECOND
 )
