@@ -45,7 +45,7 @@ import boto3
 from moto.server import ThreadedMotoServer
 from pydantic import BaseModel, ConfigDict
 
-from local import moto_fixes
+from local import moto_fixes, status_pages
 from local.api_gateway import CONTROL_PREFIX, add_template_route
 from local.event_sources import InFlight, Schedule, SqsEventSource, bridge_rule
 from local.lambda_runtime import DEFAULT_CONCURRENCY, ProcessEnvironment, environment_count, load_functions
@@ -81,6 +81,8 @@ LOCAL_PRIVATE_NETWORKS = "127.0.0.0/8"
 # A timeout or a 429 waits at least a minute when deployed; locally a second, so fault tests stay fast.
 DEFAULT_THROTTLED_RETRY_MIN = 1.0
 DEFAULT_DELIVERY_TIMEOUT = 15.0
+# One minute of a link's ResolveAfterMinutes lasts a second locally, so a resolve shows up in seconds.
+RESOLVE_MINUTE_SECONDS = 1.0
 ASYNC_INVOKE_WORKERS = 4
 
 log = logging.getLogger("local.stack")
@@ -99,6 +101,8 @@ class StackInfo(BaseModel):
     region: str
     event_bus_name: str
     statushub_url: str
+    # The Statuspage simulator (DESIGN 7): the same server as StatusHub's, under /v1 and /api/pages.
+    statuspage_url: str = ""
     table_name: str
     delivery_queue_url: str
     delivery_dlq_url: str
@@ -164,11 +168,13 @@ class LocalStack:
             "DELIVERY_TIMEOUT_SECONDS": str(delivery_timeout),
             "THROTTLED_RETRY_MIN_SECONDS": str(throttled_retry_min),
             "CONFIG_CACHE_SECONDS": str(config_cache_seconds),
+            "RESOLVE_MINUTE_SECONDS": str(RESOLVE_MINUTE_SECONDS),
         }
         self.info: StackInfo | None = None
         self._stop = threading.Event()
         self._moto: Any = None
         self._statushub = StatusHubSimulator()
+        self.status_pages = status_pages.mount(self._statushub.app)
         self._api_server: BaseWSGIServer | None = None
         self._threads: list[threading.Thread] = []
         self._pool: ThreadPoolExecutor | None = None
@@ -226,6 +232,7 @@ class LocalStack:
                 aws_endpoint_url=endpoint,
                 region=REGION,
                 statushub_url=statushub_url,
+                statuspage_url=statushub_url,
                 control_url=api_url.rsplit("/", 1)[0] + CONTROL_PREFIX if api_url else "",
                 console_url=f"{api_url}/console" if api_url else "",
                 concurrency=self.concurrency,

@@ -215,6 +215,7 @@ def test_stack_json_is_written_with_the_documented_keys(stack: LocalStack, info:
         "region",
         "event_bus_name",
         "statushub_url",
+        "statuspage_url",
         "table_name",
         "delivery_queue_url",
         "delivery_dlq_url",

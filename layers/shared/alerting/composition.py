@@ -39,6 +39,7 @@ from alerting.storage.monitor_groups import MonitorGroups
 from alerting.storage.monitors import Monitors
 from alerting.storage.operators import Operators
 from alerting.storage.servicenow_incidents import ServiceNowIncidents
+from alerting.storage.status_page_incidents import StatusPageIncidents
 from alerting.storage.targets import TargetHealthStore
 from alerting.templating import Account
 
@@ -122,6 +123,7 @@ def evaluator(settings: Settings) -> EvaluatorRoot:
         retention=timedelta(days=settings.alert_retention_days),
         clock=lambda: datetime.now(UTC),
         timezone=ZoneInfo(settings.account_timezone),
+        resolve_minute=timedelta(seconds=settings.resolve_minute_seconds),
     )
     return EvaluatorRoot(intake, EventDeadLetters(sqs, settings.evaluator_dlq_url))
 
@@ -190,6 +192,7 @@ def _channels(settings: Settings, table: Table) -> Channels:
         account=_account(settings),
         operators=Operators(table),
         servicenow=ServiceNowIncidents(table, timedelta(days=settings.alert_retention_days)),
+        status_pages=StatusPageIncidents(table, timedelta(days=settings.alert_retention_days)),
         ses=boto3.client("ses"),
         sns=boto3.client("sns"),
         email_sender=settings.email_sender_address,

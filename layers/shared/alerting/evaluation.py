@@ -26,6 +26,7 @@ from alerting.models.alert import (
     LevelDecision,
     LevelIncident,
     MonitorState,
+    ResolvingIncident,
 )
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import (
@@ -65,6 +66,8 @@ class MonitorConfig:
     # Descriptions of the monitor groups holding this monitor whose alerts are stopped.
     stopped_groups: Sequence[str] = ()
     timezone: tzinfo = UTC
+    # How long a minute of ResolveAfterMinutes lasts (shortened on the local stack).
+    resolve_minute: timedelta = timedelta(minutes=1)
 
     def definition(self, guid: UUID) -> DefinitionConfig | None:
         return next((d for d in self.definitions if d.definition.alert_definition_guid == guid), None)
@@ -120,7 +123,9 @@ def evaluate_tick(state: MonitorState, now: datetime, config: MonitorConfig) -> 
         return Evaluation(Verdict.IDLE, state)
     if _disables_monitoring(active_maintenance(config.maintenance, now, config.timezone)):
         return Evaluation(Verdict.IDLE, state)
-    escalated, alerts, levels = _escalate(state, now, None, config)
+    resolved, resolves, resolve_levels = _resolve_due(state, now, config)
+    escalated, alerts, levels = _escalate(resolved, now, None, config)
+    alerts, levels = resolves + alerts, resolve_levels + levels
     if not alerts:
         return Evaluation(Verdict.IDLE, state)
     decision = Decision(
@@ -139,7 +144,7 @@ def next_due(state: MonitorState, config: MonitorConfig) -> datetime | None:
     """When the sweep should next look at this monitor: a duration threshold or a reminder; None if never."""
     if state.is_clean or not config.monitor.is_active:
         return None
-    due: list[datetime] = []
+    due: list[datetime] = [resolving.resolve_at for resolving in state.resolving.values()]
     for definition in _active(config.definitions):
         guid = definition.definition.alert_definition_guid
         for level in definition.levels:
@@ -205,6 +210,7 @@ def _escalate(
 ) -> tuple[MonitorState, list[Alert], list[LevelDecision]]:
     """Every level of every definition, independently: fire, remind, or say why not."""
     incidents = dict(state.incidents)
+    resolving = dict(state.resolving)
     alerts: list[Alert] = []
     decisions: list[LevelDecision] = []
     for definition in config.definitions:
@@ -239,7 +245,11 @@ def _escalate(
                 alerts.append(alert)
                 decisions.append(_fired(about, alert, DecisionOutcome.REMINDED))
             elif _threshold_met(level, state, now):
-                incident_key = f"{guid}-{level.id}-{state.first_error_check_id}"
+                # Inside its ResolveAfterMinutes window, a new error continues the status pages' incident.
+                flapped = resolving.pop(slot, None)
+                incident_key = (
+                    flapped.incident_key if flapped else f"{guid}-{level.id}-{state.first_error_check_id}"
+                )
                 alert = _make_alert(
                     AlertType.ERROR, incident_key, state, now, check, config, definition, level
                 )
@@ -255,7 +265,7 @@ def _escalate(
                 decisions.append(_fired(about, alert, DecisionOutcome.FIRED))
             else:
                 decisions.append(_level(about, DecisionOutcome.BELOW_THRESHOLD))
-    return state.model_copy(update={"incidents": incidents}), alerts, decisions
+    return state.model_copy(update={"incidents": incidents, "resolving": resolving}), alerts, decisions
 
 
 def _level(about: Mapping[str, object], outcome: DecisionOutcome, **extra: object) -> LevelDecision:
@@ -348,8 +358,9 @@ def _remind(
 
 
 def _on_recovery(state: MonitorState, check: CheckResult, config: MonitorConfig) -> Evaluation:
-    if state.is_clean:
+    if state.consecutive_errors == 0 and not state.incidents:
         return Evaluation(Verdict.RECORDED, state)
+    resolving = dict(state.resolving)
     alerts = []
     decisions = []
     for incident in state.incidents.values():
@@ -381,6 +392,20 @@ def _on_recovery(state: MonitorState, check: CheckResult, config: MonitorConfig)
             error_suppressed_reason=incident.suppressed_reason,
         )
         alerts.append(alert)
+        window = _resolve_window(definition, level.id, config)
+        if window is not None:
+            assert state.first_error_at is not None and state.first_error_check_id is not None
+            resolving[MonitorState.incident_slot(incident.alert_definition_guid, level.id)] = (
+                ResolvingIncident(
+                    alert_definition_guid=incident.alert_definition_guid,
+                    escalation_level_id=level.id,
+                    incident_key=incident.incident_key,
+                    resolve_at=check.timestamp + window * config.resolve_minute,
+                    first_error_at=state.first_error_at,
+                    first_error_check_id=state.first_error_check_id,
+                    first_error_description=state.first_error_description,
+                )
+            )
         about = {
             "alert_definition_guid": incident.alert_definition_guid,
             "alert_definition_name": definition.definition.alert_name,
@@ -389,7 +414,7 @@ def _on_recovery(state: MonitorState, check: CheckResult, config: MonitorConfig)
         }
         decisions.append(_fired(about, alert, DecisionOutcome.OK))
     decision = _decision(state, check, decisions, reason="the first NoError check closes every open incident")
-    recovered = MonitorState(watermark=state.watermark, version=state.version)
+    recovered = MonitorState(watermark=state.watermark, version=state.version, resolving=resolving)
     return Evaluation(Verdict.CHANGED, recovered, tuple(alerts), decision)
 
 
@@ -404,8 +429,13 @@ def _make_alert(
     level: EscalationLevel,
     reminder_number: int = 0,
     error_suppressed_reason: str | None = None,
+    resolves_incident: bool = False,
 ) -> Alert:
     assert state.first_error_at is not None and state.first_error_check_id is not None
+    kind = "Resolved" if resolves_incident else alert_type.value
+    seed = f"{incident_key}/{kind}/{reminder_number}"
+    if not incident_key.endswith(f"-{state.first_error_check_id}"):
+        seed += f"/{state.first_error_check_id}"  # a later episode continuing the incident (a flap)
     monitor = config.monitor
     description = check.error_description if check and alert_type is not AlertType.OK else ""
     maintenance = active_maintenance(config.maintenance, now, config.timezone)
@@ -419,7 +449,7 @@ def _make_alert(
     )
     check_id = check.id if check else (state.last_error_check_id or state.first_error_check_id)
     return Alert(
-        alert_guid=uuid.uuid5(ALERT_NAMESPACE, f"{incident_key}/{alert_type.value}/{reminder_number}"),
+        alert_guid=uuid.uuid5(ALERT_NAMESPACE, seed),
         alert_type=alert_type,
         incident_key=incident_key,
         timestamp=now,
@@ -451,7 +481,69 @@ def _make_alert(
         response_body=clipped(check.response_body, RESPONSE_BODY_MAX_BYTES) if check else "",
         ssl_valid_until=check.ssl_valid_until if check else None,
         suppressed_reason=suppression_reason(context),
+        resolves_incident=resolves_incident,
     )
+
+
+def _resolve_window(definition: DefinitionConfig, level_id: int, config: MonitorConfig) -> int | None:
+    """The longest ResolveAfterMinutes of the level's links of this monitor; None when none asks."""
+    monitor_guid = config.monitor.monitor_guid
+    windows = [
+        link.resolve_after_minutes
+        for attached in definition.level_integrations.get(level_id, ())
+        for link in attached.status_hub_service_list
+        if link.monitor_guid == monitor_guid and link.resolve_after_minutes is not None
+    ]
+    return max(windows, default=None)
+
+
+def _resolve_due(
+    state: MonitorState, now: datetime, config: MonitorConfig
+) -> tuple[MonitorState, list[Alert], list[LevelDecision]]:
+    """The sweep's `resolved` for each incident whose ResolveAfterMinutes passed with no new error."""
+    alerts: list[Alert] = []
+    decisions: list[LevelDecision] = []
+    resolving = dict(state.resolving)
+    for slot, pending in state.resolving.items():
+        if now < pending.resolve_at:
+            continue
+        del resolving[slot]
+        definition = config.definition(pending.alert_definition_guid)
+        level = (
+            next((lvl for lvl in definition.levels if lvl.id == pending.escalation_level_id), None)
+            if definition
+            else None
+        )
+        if definition is None or level is None:
+            continue
+        episode = state.model_copy(
+            update={
+                "first_error_at": pending.first_error_at,
+                "first_error_check_id": pending.first_error_check_id,
+                "first_error_description": pending.first_error_description,
+            }
+        )
+        alert = _make_alert(
+            AlertType.OK,
+            pending.incident_key,
+            episode,
+            now,
+            None,
+            config,
+            definition,
+            level,
+            resolves_incident=True,
+        )
+        alerts.append(alert)
+        about = {
+            "alert_definition_guid": pending.alert_definition_guid,
+            "alert_definition_name": definition.definition.alert_name,
+            "escalation_level_id": level.id,
+        }
+        decision = _fired(about, alert, DecisionOutcome.OK)
+        reason = "ResolveAfterMinutes passed without a new error: the status pages' incident is resolved"
+        decisions.append(decision.model_copy(update={"reason": decision.reason or reason}))
+    return state.model_copy(update={"resolving": resolving}), alerts, decisions
 
 
 def clipped(text: str, max_bytes: int) -> str:

@@ -53,6 +53,7 @@ class IntakeDependencies:
     retention: timedelta
     clock: Callable[[], datetime]
     timezone: tzinfo = field(default=UTC)
+    resolve_minute: timedelta = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,7 @@ def _monitor_config(record: MonitorRecord, deps: IntakeDependencies) -> MonitorC
         maintenance=record.maintenance,
         stopped_groups=stopped,
         timezone=deps.timezone,
+        resolve_minute=deps.resolve_minute,
     )
 
 

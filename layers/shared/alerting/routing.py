@@ -46,8 +46,10 @@ def delivery_plan(
             if integration is not None and not reason:
                 spec = spec_for(integration.type)
                 targets = spec.targets(attached, alert)
+                if alert.resolves_incident:
+                    targets = [target for target in targets if target in resolving_targets(attached, alert)]
                 if not targets:
-                    reason = spec.no_target_reason
+                    reason = RESOLVE_REASON if alert.resolves_incident else spec.no_target_reason
             if reason:
                 name = integration.name if integration is not None else str(attached.integration_guid)
                 skipped.setdefault(alert.alert_guid, []).append(f"{name}: {reason}")
@@ -63,6 +65,19 @@ def delivery_plan(
                 for target in targets
             )
     return DeliveryPlan(jobs, skipped)
+
+
+RESOLVE_REASON = "no service link of this level asks for ResolveAfterMinutes"
+
+
+def resolving_targets(attached: LevelIntegration, alert: Alert) -> set[str]:
+    """The services whose link resolves the incident after ResolveAfterMinutes (only they get the sweep's
+    resolve; every other integration and link already had the Ok)."""
+    return {
+        str(link.integration_service_guid)
+        for link in attached.status_hub_service_list
+        if link.monitor_guid == alert.monitor_guid and link.resolve_after_minutes is not None
+    }
 
 
 def plan_deliveries(

@@ -61,3 +61,5 @@ class Settings(BaseSettings):
     # How stale a warm function's copy of alert definitions and integrations may be.
     config_cache_seconds: float = Field(default=30.0, ge=0)
     alert_retention_days: int = Field(default=90, gt=0)
+    # One minute of a service link's ResolveAfterMinutes; the local stack shortens it so tests wait seconds.
+    resolve_minute_seconds: float = Field(default=60.0, gt=0)

@@ -183,7 +183,9 @@ class Configuration:
         if not spec_for(integration.type).services:
             raise InvalidInputError("Type", "services exist only on integrations of Type Statushub")
         service = self._created(IntegrationService, given, "integration_service_guid")
-        self._check_url("Url", str(service.url))
+        _check_service_reference(service, spec_for(integration.type).external_services)
+        if service.url is not None:
+            self._check_url("Url", str(service.url))
         self.integrations.add_service(guid, service)
         return masked_service(service)
 
@@ -191,7 +193,9 @@ class Configuration:
         service = replacement(IntegrationService, given, "integration_service_guid", service_guid)
         if masking.is_masked(str(service.url)):  # the masked URL a GET showed: the stored token stays
             service = service.model_copy(update={"url": self.integrations.service(guid, service_guid).url})
-        self._check_url("Url", str(service.url))
+        _check_service_reference(service, spec_for(self.integrations.get(guid).type).external_services)
+        if service.url is not None:
+            self._check_url("Url", str(service.url))
         self.integrations.replace_service(guid, service)
 
     def service_view(self, guid: UUID, service_guid: UUID) -> IntegrationService:
@@ -348,9 +352,21 @@ class Configuration:
 
 def masked_service(service: IntegrationService) -> IntegrationService:
     """A StatusHub service as the API shows it: the hook URL's token is a secret."""
+    if service.url is None:
+        return service
     return IntegrationService.model_validate(
         {**service.model_dump(), "url": masking.mask_url(str(service.url))}
     )
+
+
+def _check_service_reference(service: IntegrationService, external: bool) -> None:
+    """Hook-mode StatusHub services post to a `Url`; the API modes name the page's own id."""
+    if external and not service.external_id:
+        raise InvalidInputError(
+            "ExternalId", "is required: the StatusHub service id or Statuspage component id"
+        )
+    if not external and service.url is None:
+        raise InvalidInputError("Url", "is required: the StatusHub hook URL of the service")
 
 
 def _masked_secret(secret: str) -> str:

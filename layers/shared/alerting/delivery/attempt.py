@@ -20,7 +20,7 @@ import httpx
 from aws_lambda_powertools.metrics import MetricUnit
 
 from alerting.delivery.health import TargetHealthTracker
-from alerting.delivery.outbound import Channels, Outbound, Recipients, Step, level_variables
+from alerting.delivery.outbound import Channels, Outbound, Recipients, Step, level_variables, target_link
 from alerting.delivery.secrets import SecretResolver
 from alerting.delivery.senders import SENDERS
 from alerting.delivery.transport import Result, Verdict
@@ -255,6 +255,7 @@ def _outbound(
         now=now,
         client=deps.http,
         signing_secrets=[resolve(secret) for secret in integration.signing_secrets],
+        link=target_link(attached, job),
     )
 
 

@@ -19,15 +19,17 @@ from uuid import UUID
 import httpx
 
 from alerting.delivery import transport
+from alerting.delivery.pacing import INLINE_RETRIES, Pacer
 from alerting.delivery.signing import signature_headers
 from alerting.errors import PermanentDeliveryError
 from alerting.integrations import spec_for
 from alerting.integrations.spec import OutgoingRequest, Rendering
 from alerting.masking import function_keys, hide_in_exchange, secret_values
-from alerting.models.config import Integration, IntegrationService, LevelIntegration, Operator
+from alerting.models.config import Integration, IntegrationService, LevelIntegration, Operator, ServiceLink
 from alerting.models.delivery import DeliveryJob
 from alerting.storage.operators import Operators
 from alerting.storage.servicenow_incidents import ServiceNowIncidents
+from alerting.storage.status_page_incidents import StatusPageIncidents
 from alerting.templating import Account, alert_variables, custom_fields
 
 if TYPE_CHECKING:
@@ -42,10 +44,12 @@ class Channels:
     account: Account
     operators: Operators
     servicenow: ServiceNowIncidents
+    status_pages: StatusPageIncidents
     ses: SESClient
     sns: SNSClient
     email_sender: str
     sms_sender_id: str
+    pacer: Pacer = field(default_factory=Pacer)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class Outbound:
     client: httpx.Client
     signing_secrets: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
+    # The level's link of the monitor to the target service (status pages), with its options.
+    link: ServiceLink | None = None
 
     def rendering(self) -> Rendering:
         alert = self.job.alert
@@ -95,6 +101,7 @@ class Outbound:
             values={**alert_variables(alert, self.channels.account), **self.variables},
             fields=custom_fields(alert),
             target=self.job.target,
+            link=self.link,
         )
 
     def send(self, request: OutgoingRequest) -> transport.Result:
@@ -102,9 +109,16 @@ class Outbound:
         stamped = request.with_headers(
             signature_headers(self.job.webhook_id, self.now, request.body(), self.signing_secrets)
         )
-        began = time.perf_counter()
-        result = transport.send(self.client, stamped, self.now)
-        self.record(result, int((time.perf_counter() - began) * 1000))
+        rate = self.integration.max_requests_per_second or spec_for(self.integration.type).requests_per_second
+        pace_key = f"{self.integration.integration_guid}"
+        for _ in range(1 + INLINE_RETRIES):
+            if rate:
+                self.channels.pacer.wait_turn(pace_key, rate)
+            began = time.perf_counter()
+            result = transport.send(self.client, stamped, self.now)
+            self.record(result, int((time.perf_counter() - began) * 1000))
+            if not (rate and self.channels.pacer.backs_off(pace_key, result)):
+                break
         return self.steps[-1].result
 
     def record(self, result: transport.Result, duration_ms: int) -> None:
@@ -117,6 +131,20 @@ class Outbound:
         passwords = [step.password for step in self.integration.steps]
         keys = function_keys(self.integration.functions)
         return secret_values(self.variables, spec.secret_url_variables, [*passwords, *keys])
+
+
+def target_link(attached: LevelIntegration | None, job: DeliveryJob) -> ServiceLink | None:
+    """The level's link of the job's monitor to the job's target service, if the target is one."""
+    links = attached.status_hub_service_list if attached else []
+    monitor = job.alert.monitor_guid
+    return next(
+        (
+            lnk
+            for lnk in links
+            if lnk.monitor_guid == monitor and str(lnk.integration_service_guid) == job.target
+        ),
+        None,
+    )
 
 
 def level_variables(integration: Integration, attached: LevelIntegration | None) -> dict[str, str]:

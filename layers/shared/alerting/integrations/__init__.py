@@ -21,6 +21,8 @@ from alerting.integrations import (
     sms,
     splunk_on_call,
     statushub,
+    statushub_api,
+    statuspage,
     teams,
     uptrends_integration,
     webhook,
@@ -60,6 +62,8 @@ _SPECS: dict[IntegrationType, IntegrationSpec] = {
         opsgenie,
         email,
         sms,
+        statushub_api,
+        statuspage,
     )
 }
 # What a level shows for an integration deleted after it was attached (the level skips it when alerting).
@@ -166,4 +170,9 @@ def check_attachment(integration: Integration, attached: LevelIntegration) -> No
     if attached.status_hub_service_list and not spec.services:
         raise InvalidInputError(
             "StatusHubServiceList", "NotAvailable: the integration is not of Type Statushub"
+        )
+    if attached.publish_maintenance and not spec.external_services:
+        raise InvalidInputError(
+            "PublishMaintenance",
+            "NotAvailable: only the StatushubApi and Statuspage templates publish maintenance",
         )

@@ -12,7 +12,13 @@ from uuid import UUID
 
 from alerting.errors import PermanentDeliveryError
 from alerting.models.alert import Alert
-from alerting.models.config import Integration, IntegrationService, IntegrationType, LevelIntegration
+from alerting.models.config import (
+    Integration,
+    IntegrationService,
+    IntegrationType,
+    LevelIntegration,
+    ServiceLink,
+)
 from alerting.templating import Account
 
 # The one target of a type that sends each alert to one place.
@@ -58,6 +64,8 @@ class Rendering:
     values: Mapping[str, str]
     fields: Mapping[str, str]
     target: str
+    # The level's link of the alert's monitor to the target service, for types with services.
+    link: ServiceLink | None = None
 
     def variable(self, name: str, default: str | None = None) -> str:
         value = self.variables.get(name) or default
@@ -102,6 +110,8 @@ class IntegrationSpec:
     no_target_reason: str = ""
     # The integration has services (`/Integration/{g}/Service`) that levels link monitors to.
     services: bool = False
+    # Its services name a status page's own service or component id (`ExternalId`), not a hook `Url`.
+    external_services: bool = False
     # The integration is made of HTTP steps (custom webhooks).
     steps: bool = False
     # It goes to the level's on-duty operators (and, for e-mail, the level's extra addresses).
@@ -109,6 +119,8 @@ class IntegrationSpec:
     extra_email_addresses: bool = False
     # Save-time checks beyond the variables every type has.
     check: Check = no_check
+    # The target's documented rate; deliveries wait for it (an integration's MaxRequestsPerSecond wins).
+    requests_per_second: float | None = None
 
 
 def basic_auth(username: str, password: str) -> str:

@@ -13,27 +13,47 @@ from alerting.errors import PermanentDeliveryError
 from alerting.integrations.spec import IntegrationSpec, OutgoingRequest, Rendering
 from alerting.integrations.wording import downtime, utc_iso
 from alerting.models.alert import Alert, AlertType
-from alerting.models.config import IntegrationType, LevelIntegration
+from alerting.models.config import IntegrationType, LevelIntegration, ServiceLink, ServiceStatus
 
 
-def statushub_payload(alert: Alert) -> dict[str, Any]:
-    """The StatusHub hook body: an Alert opens the incident (down/investigating), an Ok moves it on
-    to monitoring with the service up. We never send `resolved`: a person resolves the incident."""
+def incident_state(alert: Alert) -> str:
+    """investigating on an Alert, monitoring on the Ok, resolved on the sweep's resolve."""
+    if alert.resolves_incident:
+        return "resolved"
+    return "monitoring" if alert.alert_type is AlertType.OK else "investigating"
+
+
+def alert_status(link: ServiceLink | None) -> str:
+    """What an Alert sets the service to: the link's ServiceStatus, `down` by default."""
+    return (link.service_status if link else ServiceStatus.DOWN).value
+
+
+def incident_title(alert: Alert, link: ServiceLink | None) -> str:
+    slow = link is not None and link.service_status is ServiceStatus.DEGRADED_PERFORMANCE
+    return f"{alert.monitor_name} is {'degraded' if slow else 'down'}"
+
+
+def incident_body(alert: Alert) -> str:
+    if alert.resolves_incident:
+        return f"{alert.monitor_name} has been operating normally since the last update."
+    if alert.alert_type is AlertType.OK:
+        return f"{alert.monitor_name} is operating normally again (down for {downtime(alert)})."
+    return alert.escalation_level_message or alert.error_description or "The monitor reports errors."
+
+
+def statushub_payload(alert: Alert, link: ServiceLink | None = None) -> dict[str, Any]:
+    """The StatusHub hook body: an Alert opens the incident (down, or the link's ServiceStatus;
+    investigating), an Ok moves it on to monitoring with the service up. `resolved` goes out only
+    when the link sets ResolveAfterMinutes; by default a person resolves the incident."""
     recovered = alert.alert_type is AlertType.OK
-    if recovered:
-        description = f"{alert.monitor_name} is operating normally again (down for {downtime(alert)})."
-    else:
-        description = (
-            alert.escalation_level_message or alert.error_description or "The monitor reports errors."
-        )
     return {
         "type": "incident",
         "id": alert.incident_key,
-        "title": f"{alert.monitor_name} is down",
-        "description": description,
+        "title": incident_title(alert, link),
+        "description": incident_body(alert),
         "start_time": utc_iso(alert.first_error),
-        "state": "monitoring" if recovered else "investigating",
-        "service_status": "up" if recovered else "down",
+        "state": incident_state(alert),
+        "service_status": "up" if recovered else alert_status(link),
         "alert": {
             "AlertGuid": str(alert.alert_guid),
             "AlertType": alert.alert_type.template_name,
@@ -51,7 +71,17 @@ def render(given: Rendering) -> OutgoingRequest:
     service = given.services.get(UUID(given.target))
     if service is None:
         raise PermanentDeliveryError(f"StatusHub service {given.target} no longer exists")
-    return OutgoingRequest("POST", str(service.url), json_body=statushub_payload(given.alert))
+    if service.url is None:
+        raise PermanentDeliveryError(f"StatusHub service {given.target} has no hook Url")
+    return OutgoingRequest("POST", str(service.url), json_body=statushub_payload(given.alert, given.link))
+
+
+def linked_external_id(given: Rendering) -> str:
+    """The target service's id on the status page (API modes: `ExternalId`)."""
+    service = given.services.get(UUID(given.target))
+    if service is None or not service.external_id:
+        raise PermanentDeliveryError(f"service {given.target} no longer exists or has no ExternalId")
+    return service.external_id
 
 
 def linked_services(attached: LevelIntegration, alert: Alert) -> list[str]:
@@ -62,6 +92,25 @@ def linked_services(attached: LevelIntegration, alert: Alert) -> list[str]:
         if link.monitor_guid == alert.monitor_guid
     )
     return list(dict.fromkeys(linked))
+
+
+def status_page_api_spec(
+    kind: IntegrationType, name: str, required: tuple[str, ...], url_variable: str, per_second: float
+) -> IntegrationSpec:
+    """A status page driven through its own API: services named by `ExternalId`, linked per level as
+    for the hook, no reminders, paced to the page's documented rate."""
+    return IntegrationSpec(
+        type=kind,
+        name=name,
+        required_variables=required,
+        url_variables=(url_variable,),
+        reminders=False,
+        targets=linked_services,
+        no_target_reason=f"no {name} service of this level is linked to the monitor",
+        services=True,
+        external_services=True,
+        requests_per_second=per_second,
+    )
 
 
 SPEC = IntegrationSpec(

@@ -69,6 +69,22 @@ class Alert(ApiModel):
     ssl_valid_until: AwareDatetime | None = None
     # Why no message went out for this alert; None when it was sent to its integrations.
     suppressed_reason: str | None = None
+    # An Ok the sweep raises ResolveAfterMinutes after the first one: it resolves status-page incidents
+    # and goes only to the service links that ask for it (DESIGN 6b).
+    resolves_incident: bool = False
+
+
+class ResolvingIncident(ApiModel):
+    """A level's incident after its Ok, kept open on status pages until `resolve_at` (ResolveAfterMinutes);
+    a new error before then continues it under the same IncidentKey."""
+
+    alert_definition_guid: UUID
+    escalation_level_id: int
+    incident_key: str
+    resolve_at: AwareDatetime
+    first_error_at: AwareDatetime
+    first_error_check_id: int
+    first_error_description: str = ""
 
 
 class LevelIncident(ApiModel):
@@ -99,10 +115,11 @@ class MonitorState(ApiModel):
     first_error_description: str = ""
     last_error_check_id: int | None = None
     incidents: dict[str, LevelIncident] = Field(default_factory=dict)
+    resolving: dict[str, ResolvingIncident] = Field(default_factory=dict)
 
     @property
     def is_clean(self) -> bool:
-        return self.consecutive_errors == 0 and not self.incidents
+        return self.consecutive_errors == 0 and not self.incidents and not self.resolving
 
     @staticmethod
     def incident_slot(alert_definition_guid: UUID, escalation_level_id: int) -> str:

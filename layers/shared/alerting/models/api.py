@@ -16,6 +16,7 @@ from alerting.models.alert import Alert, AlertType, Decision
 from alerting.models.base import ApiModel, omitted_when_unset
 from alerting.models.config import (
     E164,
+    AdditiveOptions,
     AlertDefinitionFields,
     CustomField,
     EmailAddress,
@@ -94,10 +95,13 @@ class IntegrationPatch(ApiModel):
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets | None = None
     functions: list[UserDefinedFunction] | None = None
+    max_requests_per_second: float | None = Field(default=None, gt=0, le=1000)
 
 
-class IntegrationView(ApiModel):
+class IntegrationView(AdditiveOptions):
     """GET /Integration: Uptrends' Integration schema plus our fields; secrets are masked (write-only)."""
+
+    _OPTIONS = ("max_requests_per_second",)
 
     integration_guid: UUID
     name: str
@@ -111,6 +115,7 @@ class IntegrationView(ApiModel):
     retry_schedule: list[int] | None = omitted_when_unset()
     signing_secrets: list[str] = Field(default_factory=list)
     functions: list[UserDefinedFunction] = Field(default_factory=list)
+    max_requests_per_second: float | None = None
 
 
 class TargetHealthPatch(ApiModel):
@@ -195,10 +200,13 @@ class LevelIntegrationPatch(ApiModel):
     variable_values: dict[VariableName, str] | None = None
     extra_email_addresses: list[EmailAddress] | None = None
     extra_email_addresses_specified: bool | None = None
+    publish_maintenance: bool | None = None
 
 
-class LevelIntegrationView(ApiModel):
+class LevelIntegrationView(AdditiveOptions):
     """An integration as attached to a level: Uptrends' Integration schema plus the level's switches."""
+
+    _OPTIONS = ("publish_maintenance",)
 
     integration_guid: UUID
     name: str
@@ -211,6 +219,7 @@ class LevelIntegrationView(ApiModel):
     variable_values: dict[str, str]
     extra_email_addresses: str
     integration_services: list[UUID]
+    publish_maintenance: bool = False
 
 
 class AlertDefinitionMonitor(ApiModel):

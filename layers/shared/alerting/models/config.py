@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from alerting.models.base import ApiModel, omitted_when_unset
 from alerting.models.uptrends_fields import (
@@ -87,6 +96,8 @@ class IntegrationType(StrEnum):
     OPSGENIE = "Opsgenie"
     EMAIL = "Email"
     SMS = "Sms"
+    STATUSHUB_API = "StatushubApi"
+    STATUSPAGE = "Statuspage"
 
 
 class UptrendsIntegrationType(StrEnum):
@@ -109,6 +120,8 @@ class IntegrationTemplate(StrEnum):
     SPLUNK_ON_CALL = "SplunkOnCall"
     SERVICENOW = "ServiceNow"
     OPSGENIE = "Opsgenie"
+    STATUSHUB_API = "StatushubApi"
+    STATUSPAGE = "Statuspage"
 
 
 class HttpMethod(StrEnum):
@@ -203,6 +216,8 @@ class IntegrationFields(ApiModel):
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets = Field(default_factory=list)
     functions: list[UserDefinedFunction] = Field(default_factory=list, max_length=50)
+    # Pacing of requests to each target (DESIGN 6); absent: the type's documented rate, if it has one.
+    max_requests_per_second: float | None = Field(default=None, gt=0, le=1000)
 
 
 class Integration(IntegrationFields):
@@ -229,10 +244,42 @@ class Operator(OperatorFields):
     operator_guid: UUID
 
 
-class IntegrationServiceFields(ApiModel):
+class AdditiveOptions(ApiModel):
+    """A model whose additive options are left out of its JSON while they hold their default, so an
+    object that does not use them reads exactly as Uptrends' schema (and as before they existed)."""
+
+    _OPTIONS: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_default_options(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name in self._OPTIONS:
+            field_info = type(self).model_fields[name]
+            if getattr(self, name) == field_info.default:
+                data.pop(name, None)
+                data.pop(field_info.alias or name, None)
+        return data
+
+
+ExternalId = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[A-Za-z0-9_.:-]*$")
+]
+
+
+class IntegrationServiceFields(AdditiveOptions):
+    _OPTIONS = ("url", "external_id")
+
     integration_service_guid: UUID | None = None
     name: Name
-    url: AnyHttpUrl
+    # The hook URL (Statushub), or the service id / component id (StatushubApi, Statuspage).
+    url: AnyHttpUrl | None = None
+    external_id: ExternalId = ""
+
+    @model_validator(mode="after")
+    def _url_or_external_id(self) -> IntegrationServiceFields:
+        if self.url is None and not self.external_id:
+            raise ValueError("Url (a StatusHub hook) or ExternalId (a service or component id) is required")
+        return self
 
 
 class IntegrationService(IntegrationServiceFields):
@@ -278,11 +325,25 @@ class EscalationLevel(ApiModel):
         return cls(id=level_id, is_active=level_id == 1)
 
 
-class ServiceLink(ApiModel):
-    """Uptrends' IntegrationServiceMap: this monitor updates this StatusHub service."""
+class ServiceStatus(StrEnum):
+    """What an Alert sets the linked service to (DESIGN 6b); an Ok always sets it back to up."""
+
+    DOWN = "down"
+    DEGRADED_PERFORMANCE = "degraded-performance"
+
+
+class ServiceLink(AdditiveOptions):
+    """Uptrends' IntegrationServiceMap: this monitor updates this StatusHub service, with our options."""
+
+    _OPTIONS = ("service_status", "resolve_after_minutes", "silent")
 
     monitor_guid: UUID
     integration_service_guid: UUID
+    service_status: ServiceStatus = ServiceStatus.DOWN
+    # Absent: never resolve (Uptrends). N: the sweep resolves the incident N minutes after the Ok.
+    resolve_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
+    # API modes only: publish without notifying the page's subscribers.
+    silent: bool = False
 
 
 class LevelIntegration(ApiModel):
@@ -295,6 +356,8 @@ class LevelIntegration(ApiModel):
     status_hub_service_list: list[ServiceLink] = Field(default_factory=list)
     variable_values: dict[str, str] = Field(default_factory=dict)
     extra_email_addresses: list[EmailAddress] = Field(default_factory=list)
+    # Publish the linked monitors' maintenance windows to their services (API modes).
+    publish_maintenance: bool = False
 
 
 class AlertDefinitionMember(ApiModel):

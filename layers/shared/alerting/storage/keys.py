@@ -162,6 +162,10 @@ def servicenow_incident(integration_guid: UUID, incident_key: str) -> Key:
     return {"PK": f"EXTERNAL#{integration_guid}#{incident_key}", "SK": "SERVICENOW"}
 
 
+def status_page_incident(integration_guid: UUID, incident_key: str, target: str) -> Key:
+    return {"PK": f"EXTERNAL#{integration_guid}#{incident_key}", "SK": f"STATUSPAGE#{target}"}
+
+
 ALERT_PREFIX = "ALERT#"
 DECISION_PREFIX = "DECISION#"
 GROUP_MEMBER_PREFIX = f"{MEMBER_PREFIX}GROUP#"

@@ -1,0 +1,42 @@
+"""The flow both status-page APIs share: an incident is created once per (IncidentKey, target), its id
+is kept, and every later alert of that incident (the Ok, a flap's new Alert, the resolve) updates it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from alerting.delivery.outbound import Outbound
+from alerting.delivery.transport import Verdict
+from alerting.errors import NothingToSendError
+from alerting.integrations.spec import OutgoingRequest
+from alerting.models.alert import AlertType
+
+
+def send_incident(
+    out: Outbound,
+    create: Callable[[], OutgoingRequest],
+    update: Callable[[str], OutgoingRequest],
+) -> None:
+    """Create the target's incident, or update the one we opened there; keep the id the page returns."""
+    alert, store = out.job.alert, out.channels.status_pages
+    integration_guid, target = out.integration.integration_guid, out.job.target
+    incident_id = store.incident_id(integration_guid, alert.incident_key, target)
+    if incident_id is not None:
+        out.send(update(incident_id))
+        return
+    if alert.alert_type is not AlertType.ERROR:
+        raise NothingToSendError("no incident was opened on the status page for this IncidentKey")
+    result = out.send(create())
+    created = _incident_id(result.exchange.response_excerpt) if result.verdict is Verdict.DELIVERED else None
+    if created is not None:
+        store.remember(integration_guid, alert.incident_key, target, created, out.now)
+
+
+def _incident_id(response: str) -> str | None:
+    """`id` of the created incident (both APIs answer with the incident object)."""
+    try:
+        found = json.loads(response).get("id")
+    except (ValueError, AttributeError):
+        return None
+    return str(found) if isinstance(found, str | int) and str(found) else None

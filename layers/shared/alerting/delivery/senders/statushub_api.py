@@ -1,0 +1,23 @@
+"""StatusHub API v3: create the incident once, then post incident updates to the id StatusHub returned."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from alerting.delivery.outbound import Outbound
+from alerting.delivery.senders.status_page_incident import send_incident
+from alerting.integrations.spec import OutgoingRequest
+from alerting.integrations.statushub_api import headers, incident_update, incidents_url
+
+
+def send(out: Outbound) -> None:
+    given = out.rendering()
+    url, auth = incidents_url(given), headers(given)
+    body = incident_update(given, out.now)
+    send_incident(
+        out,
+        lambda: OutgoingRequest("POST", url, auth, json_body=body),
+        lambda incident_id: OutgoingRequest(
+            "POST", f"{url}/{quote(incident_id, safe='')}/incident_updates", auth, json_body=body
+        ),
+    )

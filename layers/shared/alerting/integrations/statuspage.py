@@ -1,0 +1,69 @@
+"""Atlassian Statuspage (`Statuspage`): component status and incidents through the REST API v1
+(`Authorization: OAuth <ApiKey>`, `PageId`). Each linked service is a target; its `ExternalId` is
+the component id.
+
+An Alert creates an incident (`investigating`) that sets the component to `major_outage`, or
+`degraded_performance` when the link says so; its id is kept per (IncidentKey, target). The Ok sets
+the component `operational` and the incident `monitoring`; ResolveAfterMinutes later, `resolved`.
+The requests go out from `delivery/senders/statuspage.py`; this module says what they carry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from alerting.integrations.spec import Rendering
+from alerting.integrations.statushub import (
+    incident_body,
+    incident_state,
+    incident_title,
+    linked_external_id,
+    status_page_api_spec,
+)
+from alerting.integrations.wording import clip
+from alerting.models.alert import AlertType
+from alerting.models.config import IntegrationType, ServiceStatus
+
+DEFAULT_API_URL = "https://api.statuspage.io/v1"
+# Statuspage's documented limit: 1 request per second per API key.
+REQUESTS_PER_SECOND = 1.0
+COMPONENT_STATUS = {
+    ServiceStatus.DOWN: "major_outage",
+    ServiceStatus.DEGRADED_PERFORMANCE: "degraded_performance",
+}
+
+
+def incidents_url(given: Rendering) -> str:
+    api_url = given.variable("ApiUrl", DEFAULT_API_URL).rstrip("/")
+    return f"{api_url}/pages/{quote(given.variable('PageId'), safe='')}/incidents"
+
+
+def headers(given: Rendering) -> dict[str, str]:
+    return {"Authorization": f"OAuth {given.variable('ApiKey')}", "Accept": "application/json"}
+
+
+def component_status(given: Rendering) -> str:
+    if given.alert.alert_type is AlertType.OK:
+        return "operational"
+    return COMPONENT_STATUS[given.link.service_status if given.link else ServiceStatus.DOWN]
+
+
+def incident(given: Rendering) -> dict[str, Any]:
+    """The `incident` object of a create or update for this alert."""
+    alert, link = given.alert, given.link
+    component = linked_external_id(given)
+    fields: dict[str, Any] = {
+        "name": clip(incident_title(alert, link), 255),
+        "status": incident_state(alert),
+        "body": clip(incident_body(alert), 25000),
+        "deliver_notifications": not (link and link.silent),
+    }
+    if not alert.resolves_incident:
+        fields |= {"component_ids": [component], "components": {component: component_status(given)}}
+    return {"incident": fields}
+
+
+SPEC = status_page_api_spec(
+    IntegrationType.STATUSPAGE, "Statuspage", ("ApiKey", "PageId"), "ApiUrl", REQUESTS_PER_SECOND
+)

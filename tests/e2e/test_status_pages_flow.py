@@ -1,0 +1,215 @@
+"""End to end on the local stack: status pages beyond up and down (DESIGN 6b) through the StatusHub hook,
+StatusHub's API v3 and Statuspage, against the simulators. One minute of ResolveAfterMinutes lasts a
+second on the local stack."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from typing import Any
+
+from local.client import StackClient, check, wait_until
+
+_check_ids = count(900_000)
+
+
+def now_check(monitor: str, level: str) -> dict[str, Any]:
+    # Checks at the wall clock: the sweep resolves on the wall clock too.
+    return check(monitor, next(_check_ids), level, datetime.now(UTC) - timedelta(seconds=1))
+
+
+def link(ids: dict[str, str], **options: Any) -> dict[str, Any]:
+    return {"MonitorGuid": ids["monitor"], "IntegrationServiceGuid": ids["service"], **options}
+
+
+def status_page_setup(
+    client: StackClient,
+    name: str,
+    integration: dict[str, Any],
+    service: dict[str, Any],
+    links: dict[int, dict[str, Any]],
+) -> dict[str, str]:
+    """A monitor, an integration with one service, and a definition whose levels (id -> link options)
+    each link the monitor to the service; level N alerts on the Nth confirmed error."""
+    monitor = client.api("POST", "/Monitor", {"Name": name, "Url": "https://example.com"})["MonitorGuid"]
+    created = client.api("POST", "/Integration", {"Name": f"{name} page", **integration})
+    guid = created["IntegrationGuid"]
+    service_guid = client.api("POST", f"/Integration/{guid}/Service", service)["IntegrationServiceGuid"]
+    definition = client.api("POST", "/AlertDefinition", {"AlertName": name})["AlertDefinitionGuid"]
+    client.api("POST", f"/AlertDefinition/{definition}/Member/Monitor/{monitor}")
+    ids = {"monitor": monitor, "integration": guid, "service": service_guid}
+    for level, options in links.items():
+        client.api(
+            "PATCH",
+            f"/AlertDefinition/{definition}/EscalationLevel/{level}",
+            {"IsActive": True, "ThresholdErrorCount": level},
+        )
+        client.api(
+            "POST",
+            f"/AlertDefinition/{definition}/EscalationLevel/{level}/Integration",
+            {"IntegrationGuid": guid, "StatusHubServiceList": [link(ids, **options)]},
+        )
+    return ids
+
+
+def hook_service(
+    client: StackClient, service_id: str, status: str, states: list[str]
+) -> dict[str, Any] | None:
+    service = client.service(service_id)
+    seen = [incident["state"] for incident in service["incidents"]]
+    return service if service["status"] == status and seen == states else None
+
+
+def test_degraded_then_disruption_then_resolved_after_the_window(client: StackClient) -> None:
+    service = client.new_service("Search")
+    ids = status_page_setup(
+        client,
+        "Search degrades",
+        {"Type": "Statushub"},
+        {"Name": "Search", "Url": service["hook_url"]},
+        {
+            1: {"ServiceStatus": "degraded-performance", "ResolveAfterMinutes": 2},
+            2: {"ResolveAfterMinutes": 2},
+        },
+    )
+    client.publish_checks(now_check(ids["monitor"], "Confirmed"))
+    degraded = wait_until(
+        lambda: hook_service(client, service["id"], "degraded-performance", ["investigating"])
+    )
+    assert degraded["incidents"][0]["title"] == "Search degrades is degraded"
+
+    client.publish_checks(now_check(ids["monitor"], "Confirmed"))
+    wait_until(lambda: hook_service(client, service["id"], "down", ["investigating", "investigating"]))
+
+    client.publish_checks(now_check(ids["monitor"], "NoError"))
+    wait_until(lambda: hook_service(client, service["id"], "up", ["monitoring", "monitoring"]))
+    resolved = wait_until(lambda: hook_service(client, service["id"], "up", ["resolved", "resolved"]))
+    for incident in resolved["incidents"]:
+        assert [u["state"] for u in incident["updates"]] == ["investigating", "monitoring", "resolved"]
+
+
+def test_without_options_statushub_never_resolves(client: StackClient) -> None:
+    service = client.new_service("Billing")
+    ids = status_page_setup(
+        client, "Billing", {"Type": "Statushub"}, {"Name": "Billing", "Url": service["hook_url"]}, {1: {}}
+    )
+    client.publish_checks(now_check(ids["monitor"], "Confirmed"))
+    wait_until(lambda: hook_service(client, service["id"], "down", ["investigating"]))
+    client.publish_checks(now_check(ids["monitor"], "NoError"))
+    wait_until(lambda: hook_service(client, service["id"], "up", ["monitoring"]))
+    attached = client.api("GET", f"/Integration/{ids['integration']}/Service/{ids['service']}")
+    assert "ExternalId" not in attached
+    sent = [r["json"] for r in client.statushub("GET", "/api/requests") if r["service_id"] == service["id"]]
+    assert [(body["state"], body["service_status"]) for body in sent] == [
+        ("investigating", "down"),
+        ("monitoring", "up"),
+    ]
+
+
+def test_a_flap_inside_the_window_keeps_one_incident(client: StackClient) -> None:
+    service = client.new_service("Login")
+    ids = status_page_setup(
+        client,
+        "Login flaps",
+        {"Type": "Statushub"},
+        {"Name": "Login", "Url": service["hook_url"]},
+        {1: {"ResolveAfterMinutes": 15}},
+    )
+    for level, status, state in [
+        ("Confirmed", "down", "investigating"),
+        ("NoError", "up", "monitoring"),
+        ("Confirmed", "down", "investigating"),
+        ("NoError", "up", "monitoring"),
+    ]:
+        client.publish_checks(now_check(ids["monitor"], level))
+        wait_until(lambda status=status, state=state: hook_service(client, service["id"], status, [state]))
+    resolved = wait_until(lambda: hook_service(client, service["id"], "up", ["resolved"]), timeout=60)
+    (incident,) = resolved["incidents"]
+    states = [u["state"] for u in incident["updates"]]
+    assert states == ["investigating", "monitoring", "investigating", "monitoring", "resolved"]
+
+
+def hub_service(client: StackClient, hub: str, service_id: int) -> dict[str, Any]:
+    found: dict[str, Any] = client.statushub("GET", f"/api/hubs/{hub}/services/{service_id}")
+    return found
+
+
+def test_statushub_api_keeps_one_incident_id_paces_writes_and_honours_a_429(client: StackClient) -> None:
+    hub = client.statushub("POST", "/api/hubs", {"name": "Shop"})
+    service_id = client.statushub("POST", f"/api/hubs/{hub['id']}/services", {"name": "Cart"})["id"]
+    ids = status_page_setup(
+        client,
+        "Cart API",
+        {
+            "Type": "StatushubApi",
+            "Variables": {"HubUrl": hub["api_url"], "Hub": hub["id"], "ApiKey": hub["api_key"]},
+        },
+        {"Name": "Cart", "ExternalId": str(service_id)},
+        {
+            1: {"ServiceStatus": "degraded-performance", "ResolveAfterMinutes": 3},
+            2: {"ResolveAfterMinutes": 3, "Silent": True},
+        },
+    )
+    client.statushub(
+        "POST",
+        "/api/faults",
+        {"service_id": hub["id"], "status": 429, "count": 1, "headers": {"Retry-After": "1"}},
+    )
+    client.publish_checks(now_check(ids["monitor"], "Confirmed"))
+    wait_until(lambda: hub_service(client, hub["id"], service_id)["status"] == "degraded-performance")
+    client.publish_checks(now_check(ids["monitor"], "Confirmed"))
+    wait_until(lambda: hub_service(client, hub["id"], service_id)["status"] == "down")
+    client.publish_checks(now_check(ids["monitor"], "NoError"))
+
+    def resolved() -> dict[str, Any] | None:
+        seen = hub_service(client, hub["id"], service_id)
+        return seen if [i["state"] for i in seen["incidents"]] == ["resolved", "resolved"] else None
+
+    incidents = wait_until(resolved, timeout=60)["incidents"]
+    assert [[u["state"] for u in i["updates"]] for i in incidents] == [
+        ["investigating", "monitoring", "resolved"]
+    ] * 2
+    assert [i["silent"] for i in incidents] == [False, True]
+
+    writes = [r for r in client.statushub("GET", "/api/requests") if r["service_id"] == hub["id"]]
+    assert [r["status"] for r in writes][:2] == [429, 200]  # the 429 was waited out and sent again
+    opened = [r for r in writes if r["path"].endswith("/incidents") and r["status"] == 200]
+    assert len(opened) == 2  # one per level's incident; every later alert updated its kept id
+    times = sorted(datetime.fromisoformat(r["time"].replace("Z", "+00:00")) for r in writes)
+    # No six writes within one second: StatusHub allows 5 writes/s.
+    assert all(
+        later - earlier >= timedelta(seconds=0.99) for earlier, later in zip(times, times[5:], strict=False)
+    )
+
+
+def test_statuspage_sets_component_statuses_and_the_incident(client: StackClient) -> None:
+    page = client.statushub("POST", "/api/pages", {"name": "Acme"})
+    component = client.statushub("POST", f"/api/pages/{page['id']}/components", {"name": "API"})["id"]
+    ids = status_page_setup(
+        client,
+        "Acme API",
+        {
+            "Type": "Statuspage",
+            "Variables": {"ApiUrl": page["api_url"], "PageId": page["id"], "ApiKey": page["api_key"]},
+        },
+        {"Name": "API", "ExternalId": component},
+        {1: {"ServiceStatus": "degraded-performance", "ResolveAfterMinutes": 2}},
+    )
+
+    def component_status() -> str:
+        status: str = client.statushub("GET", f"/api/pages/{page['id']}/components/{component}")["status"]
+        return status
+
+    client.publish_checks(now_check(ids["monitor"], "Confirmed"))
+    wait_until(lambda: component_status() == "degraded_performance")
+    client.publish_checks(now_check(ids["monitor"], "NoError"))
+    wait_until(lambda: component_status() == "operational")
+
+    def resolved() -> list[dict[str, Any]] | None:
+        incidents: list[dict[str, Any]] = client.statushub("GET", f"/api/pages/{page['id']}/incidents")
+        return incidents if incidents and incidents[0]["status"] == "resolved" else None
+
+    (incident,) = wait_until(resolved, timeout=60)
+    # Statuspage lists an incident's updates newest first.
+    assert [u["status"] for u in incident["incident_updates"]] == ["resolved", "monitoring", "investigating"]
+    assert component_status() == "operational"

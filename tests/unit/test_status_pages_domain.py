@@ -1,0 +1,135 @@
+"""Status pages beyond up and down (DESIGN 6b), without I/O: link options in the payloads, the sweep's
+resolve after ResolveAfterMinutes, a flap continuing one incident, and pacing that waits in order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from alerting.delivery.pacing import Pacer
+from alerting.delivery.transport import Result, Verdict
+from alerting.evaluation import evaluate_check, evaluate_tick, next_due
+from alerting.integrations.statushub import statushub_payload
+from alerting.models.alert import Alert, AlertType, MonitorState
+from alerting.models.check import ErrorLevel
+from alerting.models.config import ServiceLink, ServiceStatus
+from alerting.models.delivery import HttpExchange
+from alerting.routing import plan_deliveries
+from tests import factories as f
+
+C, OK = ErrorLevel.CONFIRMED, ErrorLevel.NO_ERROR
+
+
+def resolving_config(minutes: int | None = 10) -> f.MonitorConfig:
+    link = ServiceLink(
+        monitor_guid=f.MONITOR_GUID,
+        integration_service_guid=f.SERVICE_GUID,
+        service_status=ServiceStatus.DEGRADED_PERFORMANCE,
+        resolve_after_minutes=minutes,
+    )
+    return f.config(attachments={1: [f.statushub_attachment(status_hub_service_list=[link])]})
+
+
+def run(steps: list[tuple[int, ErrorLevel]], config: f.MonitorConfig) -> tuple[MonitorState, list[Alert]]:
+    state, alerts = MonitorState(), []
+    for check_id, level in steps:
+        evaluation = evaluate_check(state, f.check(check_id, level), config)
+        state, alerts = evaluation.state, [*alerts, *evaluation.alerts]
+    return state, alerts
+
+
+def test_a_link_without_options_reads_as_uptrends_and_sends_down() -> None:
+    link = ServiceLink(monitor_guid=f.MONITOR_GUID, integration_service_guid=f.SERVICE_GUID)
+    assert set(link.to_json_dict()) == {"MonitorGuid", "IntegrationServiceGuid"}
+    _, (alert,) = run([(1, C)], f.config())
+    assert statushub_payload(alert)["service_status"] == "down"
+    assert statushub_payload(alert, link)["title"] == "Shop checkout is down"
+
+
+def test_degraded_performance_link_sends_degraded_and_up_on_ok() -> None:
+    config = resolving_config()
+    link = config.definitions[0].level_integrations[1][0].status_hub_service_list[0]
+    _, (error, ok) = run([(1, C), (2, OK)], config)
+    assert statushub_payload(error, link)["service_status"] == "degraded-performance"
+    assert (statushub_payload(ok, link)["service_status"], statushub_payload(ok, link)["state"]) == (
+        "up",
+        "monitoring",
+    )
+
+
+def test_the_sweep_resolves_after_the_window_and_not_before() -> None:
+    config = resolving_config(10)
+    state, (error, ok) = run([(1, C), (2, OK)], config)
+    assert next_due(state, config) == ok.timestamp + timedelta(minutes=10)
+    assert not evaluate_tick(state, ok.timestamp + timedelta(minutes=9), config).alerts
+    tick = evaluate_tick(state, ok.timestamp + timedelta(minutes=10), config)
+    (resolve,) = tick.alerts
+    assert resolve.resolves_incident and resolve.incident_key == error.incident_key
+    assert statushub_payload(resolve)["state"] == "resolved"
+    assert tick.state.is_clean
+    assert [
+        job.target
+        for job in plan_deliveries([resolve], config, {f.INTEGRATION_GUID: f.statushub_integration()})
+    ] == [str(f.SERVICE_GUID)]
+
+
+def test_without_resolve_after_minutes_nothing_is_left_for_the_sweep() -> None:
+    state, _ = run([(1, C), (2, OK)], f.config())
+    assert state.is_clean
+
+
+def test_a_flap_inside_the_window_continues_the_same_incident_with_new_alert_guids() -> None:
+    config = resolving_config(10)
+    _, alerts = run([(1, C), (2, OK), (3, C), (4, OK)], config)
+    assert [a.alert_type for a in alerts] == [AlertType.ERROR, AlertType.OK] * 2
+    assert len({a.incident_key for a in alerts}) == 1
+    assert len({a.alert_guid for a in alerts}) == 4
+
+
+def test_a_new_error_after_the_window_opens_a_new_incident() -> None:
+    config = resolving_config(1)
+    state, (first, _) = run([(1, C), (2, OK)], config)
+    state = evaluate_tick(state, f.check(2).timestamp + timedelta(minutes=1), config).state
+    again = evaluate_check(state, f.check(5, C), config).alerts[0]
+    assert again.incident_key != first.incident_key
+
+
+def _result(status: int, retry_after: float | None = None) -> Result:
+    exchange = HttpExchange(method="POST", url="https://page.example", status_code=status)
+    return Result(
+        Verdict.RETRYABLE if status == 429 else Verdict.DELIVERED, exchange, retry_after_seconds=retry_after
+    )
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float, **_: Any) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+def test_pacing_waits_for_each_turn_at_the_rate() -> None:
+    time = FakeTime()
+    pacer = Pacer(sleep=time.sleep, clock=time.clock)
+    for _ in range(6):
+        pacer.wait_turn("hub", 5.0)
+    assert time.slept == [0.2] * 5  # the first goes at once, then one every 1/5 s
+    pacer.wait_turn("other hub", 5.0)
+    assert len(time.slept) == 5  # another target has its own turns
+
+
+def test_a_short_retry_after_holds_the_target_back_and_resends() -> None:
+    time = FakeTime()
+    pacer = Pacer(sleep=time.sleep, clock=time.clock)
+    pacer.wait_turn("page", 1.0)
+    assert pacer.backs_off("page", _result(429, 2.0))
+    pacer.wait_turn("page", 1.0)
+    assert time.slept == [2.0]
+    assert not pacer.backs_off("page", _result(429, 60.0))  # long waits go back to the queue
+    assert not pacer.backs_off("page", _result(200))
