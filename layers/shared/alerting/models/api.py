@@ -16,7 +16,6 @@ from alerting.models.alert import Alert, AlertType, Decision
 from alerting.models.base import ApiModel, omitted_when_unset
 from alerting.models.config import (
     E164,
-    AdditiveOptions,
     AlertDefinitionFields,
     CustomField,
     EmailAddress,
@@ -98,10 +97,8 @@ class IntegrationPatch(ApiModel):
     max_requests_per_second: float | None = Field(default=None, gt=0, le=1000)
 
 
-class IntegrationView(AdditiveOptions):
+class IntegrationView(ApiModel):
     """GET /Integration: Uptrends' Integration schema plus our fields; secrets are masked (write-only)."""
-
-    _OPTIONS = ("max_requests_per_second",)
 
     integration_guid: UUID
     name: str
@@ -115,7 +112,7 @@ class IntegrationView(AdditiveOptions):
     retry_schedule: list[int] | None = omitted_when_unset()
     signing_secrets: list[str] = Field(default_factory=list)
     functions: list[UserDefinedFunction] = Field(default_factory=list)
-    max_requests_per_second: float | None = None
+    max_requests_per_second: float | None = omitted_when_unset()
 
 
 class TargetHealthPatch(ApiModel):
@@ -203,10 +200,8 @@ class LevelIntegrationPatch(ApiModel):
     publish_maintenance: bool | None = None
 
 
-class LevelIntegrationView(AdditiveOptions):
+class LevelIntegrationView(ApiModel):
     """An integration as attached to a level: Uptrends' Integration schema plus the level's switches."""
-
-    _OPTIONS = ("publish_maintenance",)
 
     integration_guid: UUID
     name: str
@@ -219,7 +214,7 @@ class LevelIntegrationView(AdditiveOptions):
     variable_values: dict[str, str]
     extra_email_addresses: str
     integration_services: list[UUID]
-    publish_maintenance: bool = False
+    publish_maintenance: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 class AlertDefinitionMonitor(ApiModel):

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import (
-    AnyHttpUrl,
-    ConfigDict,
-    Field,
-    SerializerFunctionWrapHandler,
-    StringConstraints,
-    field_validator,
-    model_serializer,
-    model_validator,
-)
+from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from alerting.models.base import ApiModel, omitted_when_unset
 from alerting.models.uptrends_fields import (
@@ -244,21 +235,9 @@ class Operator(OperatorFields):
     operator_guid: UUID
 
 
-class AdditiveOptions(ApiModel):
-    """A model whose additive options are left out of its JSON while they hold their default, so an
-    object that does not use them reads exactly as Uptrends' schema (and as before they existed)."""
-
-    _OPTIONS: ClassVar[tuple[str, ...]] = ()
-
-    @model_serializer(mode="wrap")
-    def _without_default_options(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        for name in self._OPTIONS:
-            field_info = type(self).model_fields[name]
-            if getattr(self, name) == field_info.default:
-                data.pop(name, None)
-                data.pop(field_info.alias or name, None)
-        return data
+def _unset(value: object) -> bool:
+    """An additive option holding its default is left out of the JSON (Uptrends' shape stays exact)."""
+    return value is None or value is False or value == ""
 
 
 ExternalId = Annotated[
@@ -266,14 +245,12 @@ ExternalId = Annotated[
 ]
 
 
-class IntegrationServiceFields(AdditiveOptions):
-    _OPTIONS = ("url", "external_id")
-
+class IntegrationServiceFields(ApiModel):
     integration_service_guid: UUID | None = None
     name: Name
     # The hook URL (Statushub), or the service id / component id (StatushubApi, Statuspage).
-    url: AnyHttpUrl | None = None
-    external_id: ExternalId = ""
+    url: AnyHttpUrl | None = Field(default=None, exclude_if=_unset)
+    external_id: ExternalId = Field(default="", exclude_if=_unset)
 
     @model_validator(mode="after")
     def _url_or_external_id(self) -> IntegrationServiceFields:
@@ -332,18 +309,19 @@ class ServiceStatus(StrEnum):
     DEGRADED_PERFORMANCE = "degraded-performance"
 
 
-class ServiceLink(AdditiveOptions):
-    """Uptrends' IntegrationServiceMap: this monitor updates this StatusHub service, with our options."""
-
-    _OPTIONS = ("service_status", "resolve_after_minutes", "silent")
+class ServiceLink(ApiModel):
+    """Uptrends' IntegrationServiceMap: this monitor updates this StatusHub service, with our options
+    (left out of the JSON while they hold their default, so a plain link reads as Uptrends' schema)."""
 
     monitor_guid: UUID
     integration_service_guid: UUID
-    service_status: ServiceStatus = ServiceStatus.DOWN
+    service_status: ServiceStatus = Field(
+        default=ServiceStatus.DOWN, exclude_if=lambda status: status is ServiceStatus.DOWN
+    )
     # Absent: never resolve (Uptrends). N: the sweep resolves the incident N minutes after the Ok.
-    resolve_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
+    resolve_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60, exclude_if=_unset)
     # API modes only: publish without notifying the page's subscribers.
-    silent: bool = False
+    silent: bool = Field(default=False, exclude_if=_unset)
 
 
 class LevelIntegration(ApiModel):
