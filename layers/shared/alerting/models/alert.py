@@ -97,6 +97,10 @@ class MonitorState(ApiModel):
     first_error_description: str = ""
     last_error_check_id: int | None = None
     incidents: dict[str, LevelIncident] = Field(default_factory=dict)
+    # The open episode: the watermark it started after (a late Confirmed check newer than this still
+    # counts), and the ids of the Confirmed checks counted in it (so a late duplicate counts once).
+    episode_floor: str | None = None
+    counted_check_ids: tuple[int, ...] = ()
 
     @property
     def is_clean(self) -> bool:
