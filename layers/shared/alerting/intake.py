@@ -1,8 +1,9 @@
-"""Takes a check result or a sweep tick through evaluation: load the monitor, evaluate, save, queue jobs.
+"""Takes a batch of check results, or a sweep tick, through evaluation: read, evaluate, save, queue jobs.
 
-Cost per check result with a warm function: a NoError or Unconfirmed check on a monitor with nothing
-open is one conditional update; a state change is one read and one transaction (the state, its alerts
-and its decision record). Definitions, integrations and monitor groups come from the warm function's cache.
+Cost with a warm function: a batch's monitors are read in one BatchGetItem per 100; a NoError or
+Unconfirmed check on a monitor with nothing open writes nothing (a clean monitor's watermark moves once
+per WATERMARK_REFRESH); a state change is one transaction (the state, its alerts and its decision record).
+Definitions, integrations and monitor groups come from the warm function's cache.
 """
 
 from __future__ import annotations
@@ -252,14 +253,21 @@ class SweepResult:
 
 
 def sweep(deps: IntakeDependencies) -> SweepResult:
-    """The scheduled sweep: duration thresholds and reminders that came due without a new check."""
+    """The scheduled sweep: duration thresholds and reminders that came due without a new check.
+
+    The due monitors are read in one request per 100; only those whose evaluation changes are written.
+    """
     now = deps.clock()
     due = deps.monitors.due(now)
+    records = deps.monitors.records(due)
     alerts = deliveries = 0
     for monitor_guid in due:
         logger.append_keys(monitor_guid=str(monitor_guid))
+        record = records.get(monitor_guid)
+        if record is None:
+            continue
         try:
-            result = _tick(monitor_guid, now, deps)
+            result = _tick(record, now, deps)
         except NotFoundError:
             continue
         alerts += result.alerts_raised
@@ -269,9 +277,9 @@ def sweep(deps: IntakeDependencies) -> SweepResult:
     return SweepResult(len(due), alerts, deliveries)
 
 
-def _tick(monitor_guid: UUID, now: datetime, deps: IntakeDependencies) -> IntakeResult:
+def _tick(record: MonitorRecord, now: datetime, deps: IntakeDependencies) -> IntakeResult:
+    monitor_guid = record.monitor.monitor_guid
     for _ in range(MAX_CONFLICT_RETRIES):
-        record = deps.monitors.record(monitor_guid)
         config = _monitor_config(record, deps)
         evaluation = evaluate_tick(record.state, now, config)
         due_at = next_due(evaluation.state, config)
@@ -282,6 +290,7 @@ def _tick(monitor_guid: UUID, now: datetime, deps: IntakeDependencies) -> Intake
             return _save(record, evaluation, config, deps, outbox_key=None)[0]
         except ConcurrentUpdateError:
             logger.info("monitor state changed concurrently; sweeping it again")
+            record = deps.monitors.record(monitor_guid)
     raise ConcurrentUpdateError(f"monitor {monitor_guid} kept changing under {MAX_CONFLICT_RETRIES} tries")
 
 
