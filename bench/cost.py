@@ -21,6 +21,10 @@ STATE_CHANGE_SHARE = 0.01  # assumed: 1 check result in 100 opens or closes an i
 SCALE_CHECKS_PER_S = 100_000 / 60  # 100,000 monitors checked every minute
 SECONDS_PER_MONTH = 30 * 24 * 3600
 INTAKE_RECEIVE_BATCH = 10  # the event source mapping receives and deletes up to 10 messages a call
+# Lambda duration per check, priced from counts rather than this run's timing (which moves with the
+# machine's load): the landed code's unloaded run of 2026-11-23 (bench/results.json), one check per
+# invocation. Batching only removes per-invocation overhead, so this overstates the batched cost.
+LAMBDA_MS_PER_CHECK = {"steady": 3.19, "state_change": 25.0}
 # Steady checks before issue 12 (EventBridge → async invoke, one write each): bench/results.json, 2026-11-23.
 BEFORE_STEADY_USD_PER_MILLION = 1.85
 
@@ -49,8 +53,8 @@ def _intake_usd(figures: dict[str, Any]) -> float:
     )
 
 
-def _evaluator_usd(figures: dict[str, Any]) -> float:
-    ms_per_invocation = figures["ms_per_check"] / figures["invocations"]
+def _evaluator_usd(figures: dict[str, Any], lambda_ms_per_check: float) -> float:
+    ms_per_invocation = lambda_ms_per_check / figures["invocations"]
     return (
         _intake_usd(figures)
         + _lambda(figures["invocations"], ms_per_invocation)
@@ -70,9 +74,9 @@ def per_million(evaluator: dict[str, Any], delivery: dict[str, Any]) -> dict[str
     figures: dict[str, Any] = {"prices_as_of": PRICES_AS_OF, "state_change_share": STATE_CHANGE_SHARE}
     for kind in ("single", "batched"):
         steady, change = evaluator[f"steady_{kind}"], evaluator[f"state_change_{kind}"]
-        steady_usd = _evaluator_usd(steady)
+        steady_usd = _evaluator_usd(steady, LAMBDA_MS_PER_CHECK["steady"])
         change_usd = (
-            _evaluator_usd(change)
+            _evaluator_usd(change, LAMBDA_MS_PER_CHECK["state_change"])
             + change["sqs_requests"] * SQS_FIFO_REQUESTS_PER_MILLION_USD / 1e6
             + delivery_usd
         )
@@ -99,7 +103,7 @@ def at_scale(evaluator: dict[str, Any], cost: dict[str, Any]) -> dict[str, Any]:
     read_units = (1 - share) * steady["dynamodb_read_units"] + share * change["dynamodb_read_units"]
     invocations = (1 - share) * steady["invocations"] + share * change["invocations"]
     checks_per_month = SCALE_CHECKS_PER_S * SECONDS_PER_MONTH
-    busy_ms = (1 - share) * steady["ms_per_check"] + share * change["ms_per_check"]
+    busy_ms = (1 - share) * LAMBDA_MS_PER_CHECK["steady"] + share * LAMBDA_MS_PER_CHECK["state_change"]
     return {
         "checks_per_s": SCALE_CHECKS_PER_S,
         "burst_checks_per_s": SCALE_CHECKS_PER_S * 10,

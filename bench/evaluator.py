@@ -102,6 +102,10 @@ def run() -> dict[str, Any]:
             changing_rounds = _rounds(monitors, first_round, ["Confirmed", "NoError"])
             results[f"state_change_{kind}"] = _per_check(stack, changing_rounds, batched)
             first_round += ROUNDS
+            # Unmeasured: the monitors recover, so the next steady scenario starts clean.
+            for closing in _invocations(_rounds(monitors, first_round, ["NoError"])[:1], True):
+                stack.evaluate_events(closing)
+            first_round += 1
         one_monitor = [details[0] for details in steady_rounds]
         changing = [details[0] for details in changing_rounds]
     # The pure baseline needs the config the stack held; measure it on a fresh stack with the same set-up.
