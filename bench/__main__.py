@@ -7,7 +7,7 @@ Each figure is measured in the same run as its baseline (pure evaluation next to
 Powertools handler next to ours, sequential next to concurrent delivery), so the ratios hold on whatever
 machine runs it even when the absolute numbers do not.
 
-    python -m bench [--only evaluator,delivery,cold_start,latency,local_api]
+    python -m bench [--only evaluator,delivery,cold_start,latency,burst,local_api]
 
 With --only, the sections run replace theirs in bench/results.json and every other figure stays.
 """
@@ -34,37 +34,84 @@ SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "delivery": delivery.run,
     "cold_start": cold_start.run,
     "latency": latency.run,
+    "burst": latency.burst,
     "local_api": local_api.run,
 }
 
 Row = tuple[str, str, str, str]
 
 
-def _rows(results: dict[str, Any]) -> list[Row]:
+_KINDS = (("single", "MonitorCheck"), ("batched", "MonitorCheckBatch"))
+
+
+def _ratio(before: float, after: float) -> str:
+    return f"×{before / after:.0f} fewer" if after else "none left"
+
+
+def _evaluator_rows(evaluator: dict[str, Any]) -> list[Row]:
+    """Requests and invocations per check, after issue 12 next to before it; then throughput."""
     rows: list[Row] = []
-    if "evaluator" in results:
-        # Both paths' request counts first, then both paths' throughput.
-        request_rows: list[Row] = []
-        throughput_rows: list[Row] = []
-        for path, label in (("steady", "steady OK path"), ("state_change", "state change")):
-            figures = results["evaluator"][path]
-            request_rows.append(
-                (
-                    f"DynamoDB requests per check, {label}",
-                    f"{figures['dynamodb_requests']:.2f}",
-                    f"{figures['dynamodb_write_units']:.1f} WRU + {figures['dynamodb_read_units']:.1f} RRU",
-                    "",
+    for path, label in (("steady", "steady"), ("state_change", "state change")):
+        before = evaluator["before"][path]
+        for kind, event in _KINDS:
+            figures = evaluator[f"{path}_{kind}"]
+            for key, what in (
+                ("dynamodb_requests", "DynamoDB requests"),
+                ("invocations", "Evaluator invocations"),
+            ):
+                rows.append(
+                    (
+                        f"{what} per check, {label}, {event}",
+                        f"{figures[key]:.2f}",
+                        f"{before[key]:.2f} before",
+                        _ratio(before[key], figures[key]),
+                    )
                 )
+    for path, label in (("steady", "steady"), ("state_change", "state change")):
+        figures = evaluator[f"{path}_single"]
+        rows.append(
+            (
+                f"Evaluator check results/s, {label} (moto)",
+                f"{figures['checks_per_s']:.0f}",
+                f"{figures['pure_checks_per_s']:.0f} pure evaluate_check",
+                f"storage ×{figures['storage_overhead_ratio']:.0f} slower",
             )
-            throughput_rows.append(
-                (
-                    f"Evaluator check results/s, {label} (moto)",
-                    f"{figures['checks_per_s']:.0f}",
-                    f"{figures['pure_checks_per_s']:.0f} pure evaluate_check",
-                    f"storage ×{figures['storage_overhead_ratio']:.0f} slower",
-                )
-            )
-        rows += request_rows + throughput_rows
+        )
+    return rows
+
+
+def _cost_rows(cost_figures: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    before = cost_figures["before_steady_usd_per_million"]
+    for kind, event in _KINDS:
+        figures = cost_figures[kind]
+        steady = figures["steady_usd_per_million"]
+        rows += [
+            (
+                f"AWS cost per million steady check results, {event}",
+                f"${steady:.2f}",
+                f"${before:.2f} before",
+                f"×{before / steady:.1f} less",
+            ),
+            (
+                f"AWS cost per million, state change, {event}",
+                f"${figures['state_change_usd_per_million']:.2f}",
+                "incl. one StatusHub delivery",
+                "",
+            ),
+            (
+                f"AWS cost per million, blended ({cost_figures['state_change_share']:.0%} changes), {event}",
+                f"${figures['blended_usd_per_million']:.2f}",
+                "",
+                "",
+            ),
+        ]
+    return rows
+
+
+def _latency_rows(results: dict[str, Any]) -> list[Row]:
+    """Check to first StatusHub POST: the steady stream and the burst."""
+    rows: list[Row] = []
     if "latency" in results:
         figures = results["latency"]
         for key, label in (("p50_ms", "p50"), ("p99_ms", "p99")):
@@ -77,6 +124,27 @@ def _rows(results: dict[str, Any]) -> list[Row]:
                     f"×{figures['alertmanager_group_wait_s'] * 1000 / figures[key]:.0f} sooner",
                 )
             )
+    if "burst" in results:
+        figures = results["burst"]
+        for key, label in (("p50_ms", "p50"), ("p99_ms", "p99")):
+            before = figures[f"before_{key}"]
+            rows.append(
+                (
+                    f"Burst: check → first StatusHub POST, {label} ({figures['checks']} checks published "
+                    f"in {figures['checks'] / figures['publish_rate_per_s']:.1f} s)",
+                    f"{figures[key] / 1000:.2f} s",
+                    f"{before / 1000:.1f} s before",
+                    f"×{before / figures[key]:.1f} sooner",
+                )
+            )
+    return rows
+
+
+def _rows(results: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    if "evaluator" in results:
+        rows += _evaluator_rows(results["evaluator"])
+    rows += _latency_rows(results)
     if "cold_start" in results:
         imports = results["cold_start"]["imports"]
         bare = imports["bare Powertools handler"]["median_ms"]
@@ -114,31 +182,7 @@ def _rows(results: dict[str, Any]) -> list[Row]:
     if "local_api" in results:
         rows += local_api.rows(results["local_api"])
     if "cost" in results:
-        figures = results["cost"]
-        rows.append(
-            (
-                "AWS cost per million check results, steady",
-                f"${figures['steady_usd_per_million']:.2f}",
-                f"prices of {figures['prices_as_of']}",
-                "",
-            )
-        )
-        rows.append(
-            (
-                "AWS cost per million check results, state change",
-                f"${figures['state_change_usd_per_million']:.2f}",
-                "incl. one StatusHub delivery",
-                "",
-            )
-        )
-        rows.append(
-            (
-                f"AWS cost per million, blended ({figures['state_change_share']:.0%} changes)",
-                f"${figures['blended_usd_per_million']:.2f}",
-                "",
-                "",
-            )
-        )
+        rows += _cost_rows(results["cost"])
     return rows
 
 
@@ -165,7 +209,11 @@ def merged(previous: dict[str, Any], measured: dict[str, Any]) -> dict[str, Any]
     """The previous results with the sections just measured replaced, and the cost figures derived
     again when one of their inputs changed."""
     results = {**previous, **measured}
-    if {"evaluator", "delivery"} & set(measured) and {"evaluator", "delivery"} <= set(results):
+    if (
+        {"evaluator", "delivery"} & set(measured)
+        and {"evaluator", "delivery"} <= set(results)
+        and "steady_single" in results["evaluator"]
+    ):
         results["cost"] = cost.per_million(results["evaluator"], results["delivery"])
         results["scale"] = cost.at_scale(results["evaluator"], results["cost"])
     return results

@@ -130,7 +130,7 @@ def set_up_monitors(client: StackClient, count: int, prefix: str) -> list[Monito
 
 
 class EvaluatorBacklog:
-    """How many check results the evaluator has not finished: its EventBridge bridge queue's depth."""
+    """How many check results the evaluator has not finished: its intake queue's depth."""
 
     def __init__(self, client: StackClient) -> None:
         self.sqs = boto3.client(
@@ -141,7 +141,7 @@ class EvaluatorBacklog:
             aws_secret_access_key="local",
         )
         urls = self.sqs.list_queues().get("QueueUrls", [])
-        self.url = next(url for url in urls if url.endswith("-eventbridge-bridge"))
+        self.url = next(url for url in urls if url.endswith("-IntakeQueue"))
 
     def size(self) -> int:
         attributes = self.sqs.get_queue_attributes(

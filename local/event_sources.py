@@ -19,6 +19,7 @@ import base64
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,8 @@ log = logging.getLogger("local.event_sources")
 
 # Lambda's most messages in one SQS receive, and in one delete batch.
 _SQS_BATCH_MAX = 10
+# While a batching window is open, how long to wait before asking an empty queue again.
+_GATHER_PAUSE_S = 0.05
 
 
 class InFlight:
@@ -180,6 +183,8 @@ class SqsEventSource:
     batch_size: int
     reports_failures: bool
     stop: threading.Event
+    # MaximumBatchingWindowInSeconds: how long to keep gathering once the first message is in hand.
+    batching_window_s: float = 0.0
     enabled: threading.Event = field(default_factory=threading.Event)
     # Held while a batch is in hand, so pausing waits for it rather than abandoning it.
     busy: threading.Lock = field(default_factory=threading.Lock)
@@ -211,15 +216,31 @@ class SqsEventSource:
             self.function.cold_start()
             self.enabled.set()
 
-    def poll_once(self) -> None:
-        messages = self.sqs.receive_message(
+    def _receive(self, wanted: int, wait_s: int) -> list[MessageTypeDef]:
+        return self.sqs.receive_message(
             QueueUrl=self.queue_url,
-            MaxNumberOfMessages=self.batch_size,
-            WaitTimeSeconds=1,
+            MaxNumberOfMessages=min(wanted, _SQS_BATCH_MAX),
+            WaitTimeSeconds=wait_s,
             AttributeNames=["All"],
             MessageSystemAttributeNames=["All"],
             MessageAttributeNames=["All"],
         ).get("Messages", [])
+
+    def _gather(self) -> list[MessageTypeDef]:
+        """A batch as the event source mapping gathers it: until BatchSize, or the batching window ends."""
+        messages = self._receive(self.batch_size, wait_s=1)
+        if not messages:
+            return []
+        closes = time.monotonic() + self.batching_window_s
+        while len(messages) < self.batch_size and time.monotonic() < closes:
+            more = self._receive(self.batch_size - len(messages), wait_s=0)
+            if not more:
+                self.stop.wait(min(_GATHER_PAUSE_S, max(0.0, closes - time.monotonic())))
+            messages += more
+        return messages
+
+    def poll_once(self) -> None:
+        messages = self._gather()
         if not messages:
             return
         try:

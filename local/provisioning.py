@@ -315,6 +315,7 @@ class _Creator:
             "AWS::DynamoDB::Table": self.table,
             "AWS::SQS::Queue": self.queue,
             "AWS::Events::EventBus": self.event_bus,
+            "AWS::Events::Rule": self.rule,
         }
         return creators[resource_type](logical_id, properties)
 
@@ -383,9 +384,30 @@ class _Creator:
         arn = self.events.create_event_bus(Name=name, **arguments)["EventBusArn"]
         return name, {"Arn": arn, "Name": name}
 
+    def rule(self, logical_id: str, properties: dict[str, Any]) -> tuple[str, dict[str, str]]:
+        """A rule and its targets; retry policies and dead-letter configs have no local effect."""
+        name = properties.get("Name", f"{self.stack_name}-{logical_id}")[:64]
+        bus = properties.get("EventBusName", "default")
+        arn = self.events.put_rule(
+            Name=name,
+            EventBusName=bus,
+            EventPattern=json.dumps(properties["EventPattern"]),
+            State=properties.get("State", "ENABLED"),
+        )["RuleArn"]
+        targets = [{"Id": target["Id"], "Arn": target["Arn"]} for target in properties.get("Targets", [])]
+        if targets:
+            self.events.put_targets(Rule=name, EventBusName=bus, Targets=targets)  # type: ignore[arg-type]
+        return name, {"Arn": arn}
 
-_OPERATIONAL_TYPES = ("AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::SNS::Subscription")
-_CREATED_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Events::EventBus")
+
+# Queue policies let EventBridge send to a queue on AWS; moto does not check them.
+_OPERATIONAL_TYPES = (
+    "AWS::CloudWatch::Alarm",
+    "AWS::SNS::Topic",
+    "AWS::SNS::Subscription",
+    "AWS::SQS::QueuePolicy",
+)
+_CREATED_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Events::EventBus", "AWS::Events::Rule")
 
 
 @dataclass(frozen=True)

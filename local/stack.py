@@ -343,7 +343,14 @@ class LocalStack:
                     used = _used(properties, "EventBusName", "Pattern", "State")
                     self._wire_rule(function, event_name, resolver.resolve(used), pool, in_flight)
                 elif kind == "SQS":
-                    used = _used(properties, "Queue", "BatchSize", "Enabled", "FunctionResponseTypes")
+                    used = _used(
+                        properties,
+                        "Queue",
+                        "BatchSize",
+                        "MaximumBatchingWindowInSeconds",
+                        "Enabled",
+                        "FunctionResponseTypes",
+                    )
                     self._wire_queue(function, resolver.resolve(used))
                 elif kind == "Api":
                     api = add_template_route(api, self.template, function, properties)
@@ -398,6 +405,7 @@ class LocalStack:
             batch_size=int(properties.get("BatchSize", 10)),
             reports_failures="ReportBatchItemFailures" in properties.get("FunctionResponseTypes", []),
             stop=self._stop,
+            batching_window_s=float(properties.get("MaximumBatchingWindowInSeconds", 0)),
         )
         self._event_sources[function.logical_id] = source
         self._start_thread(source.run, f"{function.logical_id}-sqs")

@@ -11,11 +11,13 @@ import pytest
 from alert_evaluator import app as evaluator_app
 from alerting import composition
 from alerting.delivery import transport
+from alerting.intake import SWEEP_SOURCE
 from config_api import app as api_app
 from tests.conftest import LambdaContext, Stack
 from tests.factories import MONITOR_GUID
 from tests.support import statushub
 from tests.support.api_gateway import ApiCall, call_api
+from tests.support.intake import intake_batch
 
 # Tests never ask real DNS: host names resolve from this table (public addresses unless a test says so).
 HOSTS: dict[str, list[str]] = {
@@ -77,4 +79,10 @@ def linked(api: ApiCall) -> dict[str, Any]:
 
 
 def evaluate(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return evaluator_app.lambda_handler(event, context)
+    """One EventBridge event through the IntakeQueue (the sweep: invoked directly): its check's summary."""
+    if event.get("source") == SWEEP_SOURCE:
+        return evaluator_app.lambda_handler(event, context)
+    response = evaluator_app.lambda_handler(intake_batch(event), context)
+    assert response["batchItemFailures"] == []
+    checks: list[dict[str, Any]] = response["checks"]
+    return checks[0] if checks else {"verdict": "malformed"}

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from botocore.client import BaseClient
 
+from alert_evaluator import app as evaluator_app
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, evaluate
+from tests.support.intake import check_batch_event, intake_batch
 
 
 def check_event(name: str, **detail: Any) -> dict[str, Any]:
@@ -124,23 +126,34 @@ def test_request_budget_per_check_with_a_warm_function(
         evaluate(event, lambda_context)
         return list(dynamodb_calls.operations)
 
-    warm_up = check_event("no_error", Id=1, Timestamp="2026-11-22T10:00:00Z")
-    cost(warm_up)
-    assert cost(check_event("no_error", Id=2, Timestamp="2026-11-22T10:01:00Z")) == ["UpdateItem"]
-    cost(check_event("confirmed_error", Id=3, Timestamp="2026-11-22T10:02:00Z"))  # warms the config cache
-    cost(check_event("no_error", Id=4, Timestamp="2026-11-22T10:03:00Z"))
-    opened = cost(check_event("confirmed_error", Id=5, Timestamp="2026-11-22T10:04:00Z"))
-    assert opened == ["GetItem", "TransactWriteItems"]
-    recovered = cost(check_event("no_error", Id=6, Timestamp="2026-11-22T10:05:00Z"))
-    assert recovered == ["UpdateItem", "TransactWriteItems"]
-    # Issue 4, item 9: whatever the evaluation decides, a state change stays within 3 requests
-    # (the state, its alerts and its decision record go in one transaction).
-    changes = [
-        check_event("confirmed_error", Id=7, Timestamp="2026-11-22T10:06:00Z"),
-        check_event("unconfirmed_error", Id=8, Timestamp="2026-11-22T10:07:00Z"),
-        check_event("confirmed_error", Id=9, Timestamp="2026-11-22T10:08:00Z"),
-        check_event("no_error", Id=10, Timestamp="2026-11-22T10:09:00Z"),
+    cost(check_event("no_error", Id=1, Timestamp="2026-11-22T10:00:00Z"))
+    # A clean monitor's NoError within WATERMARK_REFRESH of its stored watermark: one read, no write.
+    assert cost(check_event("no_error", Id=2, Timestamp="2026-11-22T10:01:00Z")) == ["BatchGetItem"]
+    assert cost(check_event("unconfirmed_error", Id=3, Timestamp="2026-11-22T10:02:00Z")) == ["BatchGetItem"]
+    cost(check_event("confirmed_error", Id=4, Timestamp="2026-11-22T10:03:00Z"))  # warms the config cache
+    cost(check_event("no_error", Id=5, Timestamp="2026-11-22T10:04:00Z"))
+    opened = cost(check_event("confirmed_error", Id=6, Timestamp="2026-11-22T10:05:00Z"))
+    assert opened == ["BatchGetItem", "TransactWriteItems"]
+    recovered = cost(check_event("no_error", Id=7, Timestamp="2026-11-22T10:06:00Z"))
+    assert recovered == ["BatchGetItem", "TransactWriteItems"]
+    # Once per WATERMARK_REFRESH of check time the steady path moves the stored watermark.
+    assert cost(check_event("no_error", Id=8, Timestamp="2026-11-22T10:17:00Z")) == [
+        "BatchGetItem",
+        "UpdateItem",
     ]
-    assert [len(cost(event)) for event in changes] == [2, 2, 2, 2]
-    steady = [check_event("no_error", Id=11 + i, Timestamp=f"2026-11-22T10:1{i}:00Z") for i in range(3)]
-    assert [cost(event) for event in steady] == [["UpdateItem"]] * 3
+
+
+def test_a_batch_of_steady_checks_costs_at_most_a_fifth_of_a_request_each(
+    stack: Stack, linked: dict[str, Any], lambda_context: LambdaContext, dynamodb_calls: DynamoDBCalls
+) -> None:
+    evaluate(check_event("no_error", Id=1, Timestamp="2026-11-22T10:00:00Z"), lambda_context)
+    dynamodb_calls.operations.clear()
+    details = [
+        check_event("no_error", Id=10 + i, Timestamp=f"2026-11-22T10:{1 + i:02d}:00Z")["detail"]
+        for i in range(30)
+    ]
+    response = evaluator_app.lambda_handler(intake_batch(check_batch_event(details)), lambda_context)
+    assert response["batchItemFailures"] == []
+    assert [check["verdict"] for check in response["checks"]] == ["recorded"] * 30
+    assert len(dynamodb_calls.operations) / 30 <= 0.2
+    assert dynamodb_calls.operations.count("BatchGetItem") == 1

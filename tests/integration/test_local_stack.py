@@ -56,8 +56,7 @@ class FakeFunctions:
         self.check_results: list[dict[str, Any]] = []
         self.attempts: defaultdict[str, int] = defaultdict(int)
         self.delivery_batches: list[dict[str, Any]] = []
-        self.running_evaluators = 0
-        self.peak_running_evaluators = 0
+        self.evaluator_batches: list[int] = []
         self._sqs: SQSClient | None = None
 
     def handlers(self) -> dict[str, Callable[[dict[str, Any], Any], Any]]:
@@ -80,19 +79,25 @@ class FakeFunctions:
             "isBase64Encoded": False,
         }
 
-    def alert_evaluator(self, event: dict[str, Any], context: Any) -> None:
+    def alert_evaluator(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Takes an intake batch: each record's body is one EventBridge event."""
+        failures = []
+        records = event.get("Records", [])  # none in the sweep's scheduled invoke
+        check_results = [json.loads(record["body"]) for record in records]
         with self.lock:
-            self.attempts[event["id"]] += 1
-            self.check_results.append(event)
-        if event["detail"].get("Fail"):
-            raise RuntimeError("the fake evaluator fails this event")
-        if event["detail"].get("Slow"):
-            with self.lock:
-                self.running_evaluators += 1
-                self.peak_running_evaluators = max(self.peak_running_evaluators, self.running_evaluators)
-            time.sleep(0.3)
-            with self.lock:
-                self.running_evaluators -= 1
+            self.evaluator_batches.append(len(check_results))
+            self.check_results += check_results
+            for check_result in check_results:
+                self.attempts[check_result["id"]] += 1
+        for record, check_result in zip(records, check_results, strict=True):
+            if check_result["detail"].get("Fail"):
+                # Back at once rather than after the queue's visibility timeout, so the test sees retries.
+                queue = self.sqs().get_queue_url(QueueName=record["eventSourceARN"].rsplit(":", 1)[1])
+                self.sqs().change_message_visibility(
+                    QueueUrl=queue["QueueUrl"], ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
+                )
+                failures.append({"itemIdentifier": record["messageId"]})
+        return {"batchItemFailures": failures}
 
     def webhook_delivery(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         with self.lock:
@@ -249,7 +254,10 @@ def test_the_table_has_the_template_key_schema_and_indexes(info: StackInfo, dyna
 
 
 def test_the_delivery_queue_has_the_template_attributes_and_redrive(info: StackInfo, sqs: SQSClient) -> None:
-    expected = template_properties("AWS::SQS::Queue", lambda properties: "RedrivePolicy" in properties)
+    expected = template_properties(
+        "AWS::SQS::Queue",
+        lambda properties: properties.get("FifoQueue") is True and "RedrivePolicy" in properties,
+    )
 
     attributes = sqs.get_queue_attributes(QueueUrl=info.delivery_queue_url, AttributeNames=["All"])[
         "Attributes"
@@ -268,7 +276,7 @@ def test_the_delivery_queue_has_the_template_attributes_and_redrive(info: StackI
     assert int(redrive["maxReceiveCount"]) == expected["RedrivePolicy"]["maxReceiveCount"]
 
 
-def test_a_check_result_reaches_the_evaluator_as_an_eventbridge_event(
+def test_a_check_result_reaches_the_evaluator_through_the_intake_queue(
     info: StackInfo, events: EventBridgeClient, fakes: FakeFunctions
 ) -> None:
     ignored, wanted = uuid.uuid4().hex, uuid.uuid4().hex
@@ -280,42 +288,52 @@ def test_a_check_result_reaches_the_evaluator_as_an_eventbridge_event(
     assert event["source"] == "monitoring.checks"
     assert event["detail-type"] == "MonitorCheck"
     assert event["detail"] == {"Marker": wanted, "MonitorGuid": "m-1"}
-    assert {"version", "id", "account", "time", "region", "resources"} <= set(event)
+    assert {"version", "id", "time", "region", "resources"} <= set(event)
     # The rule matched synchronously at put_events, so the other source can no longer arrive.
     assert fakes.check_results_with(ignored) == []
 
 
-def test_an_event_the_evaluator_keeps_failing_lands_in_its_dead_letter_queue_after_3_attempts(
+def test_a_check_result_the_evaluator_keeps_failing_lands_in_its_dead_letter_queue(
     info: StackInfo, events: EventBridgeClient, sqs: SQSClient, fakes: FakeFunctions
 ) -> None:
+    intake_url = next(url for url in sqs.list_queues()["QueueUrls"] if url.endswith("-IntakeQueue"))
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=info.evaluator_dlq_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    # The template's redrive after 20 receives, shortened so the test sees it happen.
+    sqs.set_queue_attributes(
+        QueueUrl=intake_url,
+        Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})},
+    )
     marker = uuid.uuid4().hex
     put_check_result(events, info, {"Marker": marker, "Fail": True}, source="monitoring.checks")
 
     def dead_lettered() -> list[MessageTypeDef]:
-        messages = sqs.receive_message(
-            QueueUrl=info.evaluator_dlq_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
-        ).get("Messages", [])
+        messages = sqs.receive_message(QueueUrl=info.evaluator_dlq_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        )
         return [m for m in messages if json.loads(m["Body"])["detail"].get("Marker") == marker]
 
-    (message,) = eventually(dead_lettered, "the failed event in the evaluator DLQ")
+    (message,) = eventually(dead_lettered, "the failed check result in the evaluator DLQ")
 
-    event = json.loads(message["Body"])
-    assert fakes.attempts[event["id"]] == 3
-    assert (
-        message["MessageAttributes"]["ErrorMessage"]["StringValue"] == "the fake evaluator fails this event"
-    )
+    assert fakes.attempts[json.loads(message["Body"])["id"]] == 3, fakes.attempts
 
 
-def test_check_results_are_evaluated_concurrently_one_event_per_invocation(
+def test_check_results_published_together_reach_the_evaluator_in_one_batch(
     info: StackInfo, events: EventBridgeClient, fakes: FakeFunctions
 ) -> None:
     marker = uuid.uuid4().hex
-    for _ in range(4):
-        put_check_result(events, info, {"Marker": marker, "Slow": True}, source="monitoring.checks")
+    entry = {
+        "EventBusName": info.event_bus_name,
+        "Source": "monitoring.checks",
+        "DetailType": "MonitorCheck",
+        "Detail": json.dumps({"Marker": marker}),
+    }
+    assert events.put_events(Entries=[entry] * 4)["FailedEntryCount"] == 0
 
-    eventually(lambda: len(fakes.check_results_with(marker)) == 4, "four slow check results")
+    eventually(lambda: len(fakes.check_results_with(marker)) == 4, "four check results")
 
-    assert fakes.peak_running_evaluators >= 2
+    assert max(fakes.evaluator_batches) >= 2
 
 
 def send_delivery(sqs: SQSClient, info: StackInfo, body: str) -> str:

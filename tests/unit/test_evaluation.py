@@ -96,7 +96,7 @@ def test_same_inputs_give_the_same_alert_guid() -> None:
     [
         (f.check(3, C), Verdict.DUPLICATE),
         (f.check(2, OK), Verdict.STALE),  # older than what was already taken into account
-        (f.check(1, C, minute=3), Verdict.STALE),  # same time, lower id
+        (f.check(1, U, minute=2), Verdict.STALE),  # a late Unconfirmed error counts for nothing
     ],
 )
 def test_duplicates_and_late_checks_change_nothing(later: CheckResult, verdict: Verdict) -> None:

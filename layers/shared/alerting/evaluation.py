@@ -43,6 +43,8 @@ from alerting.suppression import SuppressionContext, active_maintenance, suppres
 # Fixed namespace: AlertGuids are uuid5 of the incident and alert kind, so re-evaluating a check
 # yields the same guid (and the same queue deduplication id).
 ALERT_NAMESPACE = UUID("6f1c1f0e-8a4e-4f7e-9d55-1a2b3c4d5e6f")
+# How many counted check ids an episode remembers, to tell a late duplicate from a late error.
+MAX_COUNTED_CHECK_IDS = 500
 # A duration threshold is "more than X minutes": the sweep looks just after X.
 _JUST_AFTER = timedelta(seconds=1)
 
@@ -97,13 +99,14 @@ class Evaluation:
 
 def evaluate_check(state: MonitorState, check: CheckResult, config: MonitorConfig) -> Evaluation:
     """Apply one check result to a monitor's state; return the new state, the alerts it raised and why."""
-    if state.watermark is not None and check.watermark <= state.watermark:
-        verdict = Verdict.DUPLICATE if check.watermark == state.watermark else Verdict.STALE
-        return Evaluation(verdict, state)
-    moved = state.model_copy(update={"watermark": check.watermark})
+    if check.id in state.counted_check_ids or (state.watermark and check.watermark <= state.watermark):
+        return _on_late_check(state, check, config)
     if not config.monitor.is_active:
-        return Evaluation(Verdict.MONITOR_INACTIVE, moved)
+        return Evaluation(Verdict.MONITOR_INACTIVE, _moved(state, check))
     maintenance = active_maintenance(config.maintenance, check.timestamp, config.timezone)
+    # The watermark of a clean monitor stays on its last NoError, so that a Confirmed check older than an
+    # Unconfirmed one still counts when it arrives after it.
+    moved = state if state.is_clean and check.error_level is ErrorLevel.UNCONFIRMED else _moved(state, check)
     if check.error_level is not ErrorLevel.NO_ERROR and _disables_monitoring(maintenance):
         assert maintenance is not None
         reason = f"maintenance period {maintenance.id} (DisableMonitoring) is active: the check is ignored"
@@ -113,8 +116,34 @@ def evaluate_check(state: MonitorState, check: CheckResult, config: MonitorConfi
         reason = "an Unconfirmed error neither counts toward a threshold nor ends an error streak"
         return Evaluation(Verdict.RECORDED, moved, decision=_decision(moved, check, reason=reason))
     if check.error_level is ErrorLevel.CONFIRMED:
-        return _on_confirmed_error(moved, check, config)
+        return _on_confirmed_error(state, check, config)
     return _on_recovery(moved, check, config)
+
+
+def joins_episode(state: MonitorState, check: CheckResult) -> bool:
+    """Whether a check older than the newest one seen still counts (DESIGN §4): a Confirmed error of the
+    ongoing episode, i.e. newer than the NoError the episode started after."""
+    return (
+        check.error_level is ErrorLevel.CONFIRMED
+        and not state.is_clean
+        and (state.episode_floor is None or check.watermark > state.episode_floor)
+    )
+
+
+def _on_late_check(state: MonitorState, check: CheckResult, config: MonitorConfig) -> Evaluation:
+    """A check seen before (a duplicate), or older than the newest one seen: only a Confirmed error of
+    the ongoing episode counts."""
+    if check.watermark == state.watermark or check.id in state.counted_check_ids:
+        return Evaluation(Verdict.DUPLICATE, state)
+    if not joins_episode(state, check) or not config.monitor.is_active:
+        return Evaluation(Verdict.STALE, state)
+    if _disables_monitoring(active_maintenance(config.maintenance, check.timestamp, config.timezone)):
+        return Evaluation(Verdict.STALE, state)
+    return _on_confirmed_error(state, check, config)
+
+
+def _moved(state: MonitorState, check: CheckResult) -> MonitorState:
+    return state.model_copy(update={"watermark": check.watermark})
 
 
 def evaluate_tick(state: MonitorState, now: datetime, config: MonitorConfig) -> Evaluation:
@@ -191,16 +220,30 @@ def _decision(
 
 
 def _on_confirmed_error(state: MonitorState, check: CheckResult, config: MonitorConfig) -> Evaluation:
-    first_error_check_id = state.first_error_check_id if state.first_error_check_id is not None else check.id
-    streak = state.model_copy(
-        update={
-            "consecutive_errors": state.consecutive_errors + 1,
-            "first_error_at": state.first_error_at or check.timestamp,
-            "first_error_check_id": first_error_check_id,
-            "first_error_description": state.first_error_description or check.error_description,
-            "last_error_check_id": check.id,
-        }
+    """Count a Confirmed error; `state` still has the watermark from before this check."""
+    starts = state.is_clean
+    # A late error older than the streak's first becomes its first, unless an incident is already open
+    # under the first one's key.
+    earliest = state.first_error_at is None or (
+        check.timestamp < state.first_error_at and not state.incidents
     )
+    update: dict[str, object] = {
+        "watermark": max(state.watermark or "", check.watermark),
+        "consecutive_errors": state.consecutive_errors + 1,
+        "counted_check_ids": (*state.counted_check_ids, check.id)[-MAX_COUNTED_CHECK_IDS:],
+        "last_error_check_id": check.id
+        if state.watermark is None or check.watermark > state.watermark
+        else state.last_error_check_id,
+    }
+    if starts:
+        update["episode_floor"] = state.watermark
+    if earliest:
+        update |= {
+            "first_error_at": check.timestamp,
+            "first_error_check_id": check.id,
+            "first_error_description": check.error_description,
+        }
+    streak = state.model_copy(update=update)
     escalated, alerts, levels = _escalate(streak, check.timestamp, check, config)
     return Evaluation(Verdict.CHANGED, escalated, tuple(alerts), _decision(escalated, check, levels))
 

@@ -1,14 +1,15 @@
-"""Takes a check result or a sweep tick through evaluation: load the monitor, evaluate, save, queue jobs.
+"""Takes a batch of check results, or a sweep tick, through evaluation: read, evaluate, save, queue jobs.
 
-Cost per check result with a warm function: a NoError or Unconfirmed check on a monitor with nothing
-open is one conditional update; a state change is one read and one transaction (the state, its alerts
-and its decision record). Definitions, integrations and monitor groups come from the warm function's cache.
+Cost with a warm function: a batch's monitors are read in one BatchGetItem per 100; a NoError or
+Unconfirmed check on a monitor with nothing open writes nothing (a clean monitor's watermark moves once
+per WATERMARK_REFRESH); a state change is one transaction (the state, its alerts and its decision record).
+Definitions, integrations and monitor groups come from the warm function's cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from uuid import UUID
 
@@ -37,10 +38,15 @@ from alerting.observability import Metric, logger, metrics
 from alerting.routing import delivery_plan, explained
 from alerting.storage import keys
 from alerting.storage.config_cache import ConfigCache
-from alerting.storage.monitors import MonitorRecord, Monitors, Transition
+from alerting.storage.monitors import MonitorRecord, Monitors, Transition, applied
 
 MAX_CONFLICT_RETRIES = 5
 SHORT_TEXT_MAX_BYTES = 256
+# A check may be dated at most this far ahead of the evaluator's clock (DESIGN §4).
+MAX_CLOCK_AHEAD = timedelta(minutes=5)
+# How far behind its newest NoError a clean monitor's stored watermark may fall: the steady path writes
+# it once per this span of check time, and writes nothing in between.
+WATERMARK_REFRESH = timedelta(minutes=10)
 # The `source` of the scheduled sweep's event (template.yaml: AlertEvaluatorFunction, event Sweep).
 SWEEP_SOURCE = "alerting.sweep"
 
@@ -82,27 +88,115 @@ def within_sizes(check: CheckResult) -> CheckResult:
     )
 
 
+@dataclass(frozen=True)
+class ReceivedCheck:
+    """A check result and the queue message that carried it (a MonitorCheckBatch carries many)."""
+
+    check: CheckResult
+    message_id: str
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    results: tuple[IntakeResult, ...] = ()
+    # Messages to hand back to the queue: a check they carry failed for a reason a retry can fix.
+    failed_message_ids: frozenset[str] = frozenset()
+    malformed: int = 0
+
+
+def out_of_bounds(check: CheckResult, now: datetime, retention: timedelta) -> str | None:
+    """Why a check's Timestamp cannot be taken (DESIGN §4), or None: it would move the monitor's watermark
+    past every real check (the future), or concern alerts already expired (the past)."""
+    if check.timestamp > now + MAX_CLOCK_AHEAD:
+        return f"Timestamp: {check.timestamp:%Y-%m-%dT%H:%M:%SZ} is more than 5 minutes in the future"
+    if check.timestamp < now - retention:
+        return f"Timestamp: {check.timestamp:%Y-%m-%dT%H:%M:%SZ} is older than the alert retention"
+    return None
+
+
+def process_batch(
+    received: Sequence[ReceivedCheck], deps: IntakeDependencies, park: Callable[[CheckResult, str], None]
+) -> BatchResult:
+    """Checks taken per monitor in timestamp order, the monitors read in one request per 100.
+
+    A failure on one monitor fails only the messages that carried its checks; what was taken before it
+    is a duplicate when they come back.
+    """
+    now = deps.clock()
+    by_monitor: dict[UUID, list[ReceivedCheck]] = {}
+    malformed = 0
+    for given in received:
+        item = ReceivedCheck(within_sizes(given.check), given.message_id)
+        reason = out_of_bounds(item.check, now, deps.retention)
+        if reason is not None:
+            park(item.check, reason)
+            malformed += 1
+            continue
+        by_monitor.setdefault(item.check.monitor_guid, []).append(item)
+    records = deps.monitors.records(by_monitor)
+    results: list[IntakeResult] = []
+    failed: set[str] = set()
+    for monitor_guid, items in by_monitor.items():
+        items.sort(key=lambda item: item.check.watermark)
+        try:
+            results += _take_in_order([item.check for item in items], records.get(monitor_guid), deps)
+        except Exception:
+            logger.exception("checks of a monitor failed; their messages go back to the queue")
+            failed |= {item.message_id for item in items}
+    logger.remove_keys(["monitor_guid", "check_id"])
+    metrics.add_metric(name=Metric.CHECKS_EVALUATED, unit=MetricUnit.Count, value=len(results))
+    ignored = sum(result.verdict in _IGNORED for result in results)
+    if ignored:
+        metrics.add_metric(name=Metric.CHECKS_IGNORED, unit=MetricUnit.Count, value=ignored)
+    return BatchResult(tuple(results), frozenset(failed), malformed)
+
+
 def process_check(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
+    """One check on its own (no time bounds: the queue's batches go through `process_batch`)."""
     check = within_sizes(check)
-    logger.append_keys(monitor_guid=str(check.monitor_guid), check_id=check.id)
-    try:
-        result = _process(check, deps)
-    except NotFoundError:
-        logger.warning("check result for an unknown monitor ignored")
-        result = IntakeResult(verdict=None)
+    (result,) = _take_in_order(
+        [check], deps.monitors.records([check.monitor_guid]).get(check.monitor_guid), deps
+    )
     metrics.add_metric(name=Metric.CHECKS_EVALUATED, unit=MetricUnit.Count, value=1)
-    if result.verdict in (None, Verdict.DUPLICATE, Verdict.STALE, Verdict.MONITOR_INACTIVE, Verdict.IGNORED):
-        metrics.add_metric(name=Metric.CHECKS_IGNORED, unit=MetricUnit.Count, value=1)
     return result
 
 
-def _process(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
-    if check.error_level is ErrorLevel.CONFIRMED:
-        record = deps.monitors.record(check.monitor_guid)
-    else:
+_IGNORED = (None, Verdict.DUPLICATE, Verdict.STALE, Verdict.MONITOR_INACTIVE, Verdict.IGNORED)
+
+
+def _take_in_order(
+    checks: Sequence[CheckResult], record: MonitorRecord | None, deps: IntakeDependencies
+) -> list[IntakeResult]:
+    results = []
+    for check in checks:
+        logger.append_keys(monitor_guid=str(check.monitor_guid), check_id=check.id)
+        if record is None:
+            logger.warning("check result for an unknown monitor ignored")
+            results.append(IntakeResult(verdict=None))
+            continue
+        result, record = _take(check, record, deps)
+        results.append(result)
+    return results
+
+
+def _take(
+    check: CheckResult, record: MonitorRecord, deps: IntakeDependencies
+) -> tuple[IntakeResult, MonitorRecord]:
+    """One check on the record as it stands; returns the result and the record as it stands after it."""
+    state = record.state
+    if state.is_clean and check.error_level is not ErrorLevel.CONFIRMED:
+        # The steady path: a clean monitor stays clean. Nothing is written unless the stored watermark
+        # is WATERMARK_REFRESH behind, which bounds how far back a late Confirmed check can reach.
+        if state.watermark is not None and check.watermark <= state.watermark:
+            verdict = Verdict.DUPLICATE if check.watermark == state.watermark else Verdict.STALE
+            return IntakeResult(verdict), record
+        refresh = _watermark(check.timestamp - WATERMARK_REFRESH)
+        if check.error_level is ErrorLevel.UNCONFIRMED or (state.watermark or "") > refresh:
+            return IntakeResult(Verdict.RECORDED), record
         advance = deps.monitors.advance_if_clean(check.monitor_guid, check.watermark)
         if advance.done:
-            return IntakeResult(Verdict.RECORDED)
+            moved = state.model_copy(update={"watermark": check.watermark})
+            return IntakeResult(Verdict.RECORDED), replace(record, state=moved)
         assert advance.record is not None
         record = advance.record
     for _ in range(MAX_CONFLICT_RETRIES):
@@ -117,7 +211,14 @@ def _process(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
     )
 
 
-def _evaluate_and_save(check: CheckResult, record: MonitorRecord, deps: IntakeDependencies) -> IntakeResult:
+def _watermark(moment: datetime) -> str:
+    """The lowest watermark of a check at `moment` (watermarks sort as text)."""
+    return f"{moment:%Y-%m-%dT%H:%M:%S.%fZ}#"
+
+
+def _evaluate_and_save(
+    check: CheckResult, record: MonitorRecord, deps: IntakeDependencies
+) -> tuple[IntakeResult, MonitorRecord]:
     config = _monitor_config(record, deps)
     evaluation = evaluate_check(record.state, check, config)
     if evaluation.verdict is Verdict.DUPLICATE and record.outbox_watermark == check.watermark:
@@ -125,10 +226,10 @@ def _evaluate_and_save(check: CheckResult, record: MonitorRecord, deps: IntakeDe
         # SQS drops what it already has (same deduplication ids).
         jobs = deps.monitors.outbox_jobs(record)
         deps.queue.send(jobs)
-        return IntakeResult(evaluation.verdict, deliveries_queued=len(jobs))
-    if not evaluation.needs_write:
-        logger.info("check result ignored", verdict=evaluation.verdict.value)
-        return IntakeResult(evaluation.verdict)
+        return IntakeResult(evaluation.verdict, deliveries_queued=len(jobs)), record
+    if not evaluation.needs_write or evaluation.state == record.state:
+        logger.info("check result taken without a write", verdict=evaluation.verdict.value)
+        return IntakeResult(evaluation.verdict), record
     return _save(record, evaluation, config, deps, outbox_key=check.watermark)
 
 
@@ -138,24 +239,22 @@ def _save(
     config: MonitorConfig,
     deps: IntakeDependencies,
     outbox_key: str | None,
-) -> IntakeResult:
+) -> tuple[IntakeResult, MonitorRecord]:
     plan = delivery_plan(evaluation.alerts, config, _integrations(config, deps.config))
     now = deps.clock()
     decision = explained(evaluation.decision, plan) if evaluation.decision else None
-    deps.monitors.save_evaluation(
-        record.monitor.monitor_guid,
-        Transition(
-            previous=record.state,
-            state=evaluation.state,
-            evaluated_at=now,
-            expires_at=now + deps.retention,
-            alerts=evaluation.alerts,
-            outbox=plan.jobs,
-            outbox_key=outbox_key,
-            decision=decision,
-            due_at=next_due(evaluation.state, config),
-        ),
+    transition = Transition(
+        previous=record.state,
+        state=evaluation.state,
+        evaluated_at=now,
+        expires_at=now + deps.retention,
+        alerts=evaluation.alerts,
+        outbox=plan.jobs,
+        outbox_key=outbox_key,
+        decision=decision,
+        due_at=next_due(evaluation.state, config),
     )
+    deps.monitors.save_evaluation(record.monitor.monitor_guid, transition)
     deps.queue.send(plan.jobs)
     for alert in evaluation.alerts:
         logger.info(
@@ -168,7 +267,8 @@ def _save(
         )
         metric = Metric.ALERTS_SUPPRESSED if alert.suppressed_reason else Metric.ALERTS_RAISED
         metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
-    return IntakeResult(evaluation.verdict, len(evaluation.alerts), len(plan.jobs))
+    result = IntakeResult(evaluation.verdict, len(evaluation.alerts), len(plan.jobs))
+    return result, applied(record, transition)
 
 
 @dataclass(frozen=True)
@@ -187,14 +287,21 @@ class SweepResult:
 
 
 def sweep(deps: IntakeDependencies) -> SweepResult:
-    """The scheduled sweep: duration thresholds and reminders that came due without a new check."""
+    """The scheduled sweep: duration thresholds and reminders that came due without a new check.
+
+    The due monitors are read in one request per 100; only those whose evaluation changes are written.
+    """
     now = deps.clock()
     due = deps.monitors.due(now)
+    records = deps.monitors.records(due)
     alerts = deliveries = 0
     for monitor_guid in due:
         logger.append_keys(monitor_guid=str(monitor_guid))
+        record = records.get(monitor_guid)
+        if record is None:
+            continue
         try:
-            result = _tick(monitor_guid, now, deps)
+            result = _tick(record, now, deps)
         except NotFoundError:
             continue
         alerts += result.alerts_raised
@@ -204,9 +311,9 @@ def sweep(deps: IntakeDependencies) -> SweepResult:
     return SweepResult(len(due), alerts, deliveries)
 
 
-def _tick(monitor_guid: UUID, now: datetime, deps: IntakeDependencies) -> IntakeResult:
+def _tick(record: MonitorRecord, now: datetime, deps: IntakeDependencies) -> IntakeResult:
+    monitor_guid = record.monitor.monitor_guid
     for _ in range(MAX_CONFLICT_RETRIES):
-        record = deps.monitors.record(monitor_guid)
         config = _monitor_config(record, deps)
         evaluation = evaluate_tick(record.state, now, config)
         due_at = next_due(evaluation.state, config)
@@ -214,9 +321,10 @@ def _tick(monitor_guid: UUID, now: datetime, deps: IntakeDependencies) -> Intake
         if evaluation.verdict is Verdict.IDLE and unchanged_due:
             return IntakeResult(evaluation.verdict)
         try:
-            return _save(record, evaluation, config, deps, outbox_key=None)
+            return _save(record, evaluation, config, deps, outbox_key=None)[0]
         except ConcurrentUpdateError:
             logger.info("monitor state changed concurrently; sweeping it again")
+            record = deps.monitors.record(monitor_guid)
     raise ConcurrentUpdateError(f"monitor {monitor_guid} kept changing under {MAX_CONFLICT_RETRIES} tries")
 
 

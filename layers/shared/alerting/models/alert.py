@@ -116,6 +116,10 @@ class MonitorState(ApiModel):
     last_error_check_id: int | None = None
     incidents: dict[str, LevelIncident] = Field(default_factory=dict)
     resolving: dict[str, ResolvingIncident] = Field(default_factory=dict)
+    # The open episode: the watermark it started after (a late Confirmed check newer than this still
+    # counts), and the ids of the Confirmed checks counted in it (so a late duplicate counts once).
+    episode_floor: str | None = None
+    counted_check_ids: tuple[int, ...] = ()
 
     @property
     def is_clean(self) -> bool:

@@ -51,3 +51,18 @@ class CheckResult(ApiModel):
     def watermark(self) -> str:
         """Orders checks of one monitor: by time, then by check id; equal means the same check."""
         return f"{self.timestamp:%Y-%m-%dT%H:%M:%S.%fZ}#{self.id:020d}"
+
+
+# EventBridge caps an event at 256 KB; 100 checks with their bodies cut to 4 KB stay well inside it.
+MAX_CHECKS_PER_BATCH = 100
+
+
+class CheckBatch(ApiModel):
+    """The detail of MonitorCheckBatch: up to 100 check results in one event (EventBridge bills per event).
+
+    Checks stay raw here so that one malformed check is parked alone instead of failing its batch.
+    """
+
+    model_config = ApiModel.model_config | {"extra": "ignore"}
+
+    checks: list[dict[str, object]] = Field(min_length=1, max_length=MAX_CHECKS_PER_BATCH)

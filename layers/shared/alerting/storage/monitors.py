@@ -7,8 +7,8 @@ and the steady OK path is a single conditional update.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -16,7 +16,7 @@ from uuid import UUID
 from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
-from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
+from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError, UnavailableError
 from alerting.models.alert import Alert, Decision, MonitorState
 from alerting.models.config import MaintenancePeriod, Monitor
 from alerting.models.delivery import DeliveryJob, JobReference
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 _periods = TypeAdapter(list[MaintenancePeriod])
+# BatchGetItem takes at most 100 keys; what it leaves unprocessed (throttling) is asked for again.
+_BATCH_GET_MAX = 100
+_BATCH_GET_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,18 @@ def _stored_periods(text: str | None) -> tuple[MaintenancePeriod, ...]:
     return tuple(kept)
 
 
+def applied(record: MonitorRecord, transition: Transition) -> MonitorRecord:
+    """The record as `Monitors.save_evaluation(transition)` leaves it, without reading it back."""
+    guid = record.monitor.monitor_guid
+    state = transition.state.model_copy(update={"version": transition.previous.version + 1})
+    due_at = keys.due(guid, transition.due_at)["DueAt"] if transition.due_at else None
+    if not transition.outbox:
+        return replace(record, state=state, due_at=due_at)
+    outbox_key = transition.outbox_key or f"tick#{state.version}"
+    references = tuple(job.reference for job in transition.outbox)
+    return replace(record, state=state, due_at=due_at, outbox=references, outbox_watermark=outbox_key)
+
+
 MONITOR = ConfigKind(
     "Monitor", Monitor, keys.Kind.MONITOR, keys.monitor, lambda m: m.monitor_guid, lambda m: m.name
 )
@@ -114,6 +129,30 @@ class Monitors(ConfigRepository[Monitor]):
     def outbox_jobs(self, record: MonitorRecord) -> list[DeliveryJob]:
         """The last transition's deliveries, rebuilt from the outbox's references."""
         return outbox.queued_jobs(self._table, record.monitor.monitor_guid, record.outbox)
+
+    def records(self, monitor_guids: Collection[UUID]) -> dict[UUID, MonitorRecord]:
+        """The records of many monitors in one request per 100 (BatchGetItem); unknown ones are absent."""
+        found: dict[UUID, MonitorRecord] = {}
+        guids = sorted(set(monitor_guids))
+        for start in range(0, len(guids), _BATCH_GET_MAX):
+            wanted: Any = {
+                self._table.name: {
+                    "Keys": [keys.monitor(guid) for guid in guids[start : start + _BATCH_GET_MAX]],
+                    "ConsistentRead": True,
+                }
+            }
+            for _ in range(_BATCH_GET_ROUNDS):
+                with translated_errors():
+                    response = self._table.meta.client.batch_get_item(RequestItems=wanted)
+                for item in response.get("Responses", {}).get(self._table.name, []):
+                    record = _record(item)
+                    found[record.monitor.monitor_guid] = record
+                wanted = response.get("UnprocessedKeys") or {}
+                if not wanted:
+                    break
+            else:
+                raise UnavailableError("DynamoDB kept some monitor reads of a batch unprocessed")
+        return found
 
     def delete(self, monitor_guid: UUID) -> None:
         """Delete the monitor and its memberships; its alert history expires by TTL."""
