@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from alerting.check_sizes import within_sizes
 from alerting.evaluation import MonitorConfig, Verdict, evaluate_check
-from alerting.intake import within_sizes
 from alerting.models.alert import (
     ERROR_DESCRIPTION_MAX_BYTES,
     RESPONSE_BODY_MAX_BYTES,

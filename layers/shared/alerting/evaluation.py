@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from uuid import UUID
 
+from alerting.check_sizes import bounded_headers, clipped
 from alerting.models.alert import (
     FAILURE_MESSAGE_MAX_BYTES,
     RESPONSE_BODY_MAX_BYTES,
-    RESPONSE_HEADERS_MAX_BYTES,
     Alert,
     AlertType,
     Decision,
@@ -587,22 +587,3 @@ def _resolve_due(
         reason = "ResolveAfterMinutes passed without a new error: the status pages' incident is resolved"
         decisions.append(decision.model_copy(update={"reason": decision.reason or reason}))
     return state.model_copy(update={"resolving": resolving}), alerts, decisions
-
-
-def clipped(text: str, max_bytes: int) -> str:
-    """`text` cut to at most `max_bytes` of UTF-8, never inside a character; a lone surrogate (valid
-    in JSON, not in UTF-8) becomes "?" so the text can be stored and sent."""
-    encoded = text.encode(errors="replace")
-    return encoded[:max_bytes].decode(errors="ignore")
-
-
-def bounded_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """The headers, in order, while names and values together fit RESPONSE_HEADERS_MAX_BYTES."""
-    kept: dict[str, str] = {}
-    used = 0
-    for name, value in headers.items():
-        used += len(name.encode(errors="replace")) + len(value.encode(errors="replace"))
-        if used > RESPONSE_HEADERS_MAX_BYTES:
-            break
-        kept[clipped(name, RESPONSE_HEADERS_MAX_BYTES)] = clipped(value, RESPONSE_HEADERS_MAX_BYTES)
-    return kept

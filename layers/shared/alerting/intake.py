@@ -15,23 +15,17 @@ from uuid import UUID
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from alerting.check_sizes import within_sizes
 from alerting.errors import ConcurrentUpdateError, NotFoundError
 from alerting.evaluation import (
     Evaluation,
     MonitorConfig,
     Verdict,
-    bounded_headers,
-    clipped,
     evaluate_check,
     evaluate_tick,
     next_due,
 )
 from alerting.messaging.delivery_queue import DeliveryQueue
-from alerting.models.alert import (
-    ERROR_DESCRIPTION_MAX_BYTES,
-    FAILURE_MESSAGE_MAX_BYTES,
-    RESPONSE_BODY_MAX_BYTES,
-)
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
 from alerting.observability import Metric, logger, metrics
@@ -41,7 +35,6 @@ from alerting.storage.config_cache import ConfigCache
 from alerting.storage.monitors import MonitorRecord, Monitors, Transition, applied
 
 MAX_CONFLICT_RETRIES = 5
-SHORT_TEXT_MAX_BYTES = 256
 # A check may be dated at most this far ahead of the evaluator's clock (DESIGN §4).
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
 # How far behind its newest NoError a clean monitor's stored watermark may fall: the steady path writes
@@ -71,21 +64,6 @@ class IntakeResult:
     def summary(self) -> dict[str, object]:
         verdict = self.verdict.value if self.verdict else "unknown-monitor"
         return {"verdict": verdict, "alerts": self.alerts_raised, "deliveries": self.deliveries_queued}
-
-
-def within_sizes(check: CheckResult) -> CheckResult:
-    """The check cut to DESIGN §4 Sizes before anything of it is stored or queued; its short texts
-    made storable (no lone surrogates) on the way."""
-    short_texts = ("checkpoint_name", "server_ipv4", "server_ipv6", "resolved_ip_address")
-    return check.model_copy(
-        update={
-            **{name: clipped(getattr(check, name), SHORT_TEXT_MAX_BYTES) for name in short_texts},
-            "response_body": clipped(check.response_body, RESPONSE_BODY_MAX_BYTES),
-            "error_description": clipped(check.error_description, ERROR_DESCRIPTION_MAX_BYTES),
-            "failure_message": clipped(check.failure_message, FAILURE_MESSAGE_MAX_BYTES),
-            "response_headers": bounded_headers(check.response_headers),
-        }
-    )
 
 
 @dataclass(frozen=True)

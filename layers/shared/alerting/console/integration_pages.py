@@ -75,6 +75,7 @@ def integrations(console: Console, request: Request) -> Reply:
 
 
 def new_integration(console: Console, request: Request, errors: FieldErrors | None = None) -> Reply:
+    choices = type_choices()
     return page(
         console,
         request,
@@ -82,8 +83,9 @@ def new_integration(console: Console, request: Request, errors: FieldErrors | No
         section="integrations",
         title="Add integration",
         errors=errors,
-        choices=type_choices(),
-        chosen=request.form.get("Type") or request.query.get("type", IntegrationType.STATUSHUB.value),
+        choices=choices,
+        # IntegrationType lists StatusHub first: the seed's own integration is the form's default.
+        chosen=request.form.get("Type") or request.query.get("type", choices[0].value),
     )
 
 
