@@ -44,11 +44,12 @@ def test_cost_is_derived_again_when_its_inputs_are_remeasured(
     faster: dict[str, Any] = copy.deepcopy(before["delivery"])
     monkeypatch.setitem(bench_cli.SECTIONS, "delivery", lambda: faster)
     evaluator = copy.deepcopy(before["evaluator"])
-    evaluator["state_change"]["dynamodb_write_units"] *= 2
+    evaluator["state_change_single"]["dynamodb_write_units"] *= 2
     monkeypatch.setitem(bench_cli.SECTIONS, "evaluator", lambda: evaluator)
     bench_cli.main(["--only", "evaluator,delivery"])
     after = json.loads(results.read_text())
-    assert after["cost"]["state_change_usd_per_million"] > before["cost"]["state_change_usd_per_million"]
+    changed, was = after["cost"]["single"], before["cost"]["single"]
+    assert changed["state_change_usd_per_million"] > was["state_change_usd_per_million"]
     assert after["latency"] == before["latency"]
 
 
