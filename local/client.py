@@ -135,6 +135,16 @@ class StackClient:
             raise ApiError(response)
         return response.json() if response.content else None
 
+    def finished_attempts(self, alert_guid: str, timeout: float = 30.0) -> list[dict[str, Any]]:
+        """The alert's delivery log once its last attempt is final: a receiver sees a message before
+        the delivery function logs the attempt that sent it."""
+
+        def logged() -> list[dict[str, Any]] | None:
+            attempts: list[dict[str, Any]] = self.api("GET", f"/Alert/{alert_guid}/Message")
+            return attempts if attempts and attempts[-1]["Outcome"] != "retrying" else None
+
+        return wait_until(logged, timeout=timeout)
+
     def statushub_setup(self, monitor_name: str, service_url: str, **level: Any) -> dict[str, str]:
         """Monitor → alert definition (level 1, plus `level` fields) → StatusHub integration → service."""
         return statushub_setup(

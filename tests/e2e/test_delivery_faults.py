@@ -46,8 +46,7 @@ def assert_story(client: StackClient, service_id: str) -> list[dict[str, Any]]:
     order = [STATES[body["state"]] for body in accepted]
     assert order == sorted(order), f"an Ok overtook its Alert: {[b['state'] for b in accepted]}"
     first = received_by(client, service_id)[0]["json"]["alert"]["AlertGuid"]
-    attempts: list[dict[str, Any]] = client.api("GET", f"/Alert/{first}/Message")
-    return attempts
+    return client.finished_attempts(first)
 
 
 def story(attempts: list[dict[str, Any]]) -> list[tuple[int, str, int | None]]:

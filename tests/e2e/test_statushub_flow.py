@@ -72,7 +72,7 @@ def test_statushub_503_twice_then_200_ends_down_with_every_attempt_logged(client
     assert len({r["headers"].get("Webhook-Id") for r in received}) == 1  # the same message, retried
 
     alert_guid = received[0]["json"]["alert"]["AlertGuid"]
-    attempts = client.api("GET", f"/Alert/{alert_guid}/Message")
+    attempts = client.finished_attempts(alert_guid)
     assert [(a["Attempt"], a["Outcome"], a["Exchange"]["StatusCode"]) for a in attempts] == [
         (1, "retrying", 503),
         (2, "retrying", 503),
