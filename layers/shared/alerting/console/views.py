@@ -43,6 +43,8 @@ class Request:
     csrf: str
     query: Mapping[str, str] = field(default_factory=dict)
     form: Form = field(default_factory=lambda: Form({}))
+    # Who is signed in (deployed); None on the local stack, which has no login.
+    user: str | None = None
 
     def url(self, path: str = "", notice: str | None = None) -> str:
         return f"{self.base}{path}" + (f"?notice={notice}" if notice else "")
@@ -68,6 +70,7 @@ def page(
         csrf=request.csrf,
         section=section,
         title=title,
+        user=request.user,
         notice=NOTICES.get(request.query.get("notice", "")),
         errors=errors,
         values=request.form.values(),
