@@ -1,96 +1,22 @@
 """Deployed sign-in: the console sends a browser to Cognito's hosted login and trusts only its pool's tokens.
 
-A fake Cognito on loopback issues real RS256 ID tokens and a JWKS; `Browser` calls the console's handler as
-API Gateway does, keeps cookies as a browser would (Path, Max-Age) and follows redirects, so each test reads
-as what a person at the browser sees.
+A fake Cognito on loopback issues real RS256 ID tokens and a JWKS; `Browser` keeps cookies and follows
+redirects, so each test reads as what a person at the browser sees.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
 from alerting import composition
 from alerting.console import sign_in
-from console import app as console_app
-from local import api_gateway
 from tests.conftest import LambdaContext, Stack
+from tests.support.console_browser import CONSOLE, Browser
 from tests.support.fake_cognito import CLIENT_ID, USER, FakeCognito, running_cognito
-
-CONSOLE = "https://localhost/v4/console"
-
-
-@dataclass
-class Visit:
-    status: int
-    url: str
-    html: str
-    set_cookies: list[str]
-
-
-@dataclass
-class Browser:
-    """Calls the console's handler for https://localhost/v4/..., and httpx for the fake Cognito."""
-
-    context: LambdaContext
-    cookies: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    def request(self, url: str) -> tuple[int, str | None, str, list[str]]:
-        parts = urlsplit(url)
-        if parts.hostname != "localhost":
-            response = httpx.get(url, follow_redirects=False)
-            return response.status_code, response.headers.get("Location"), response.text, []
-        path = parts.path.removeprefix("/v4")
-        sent = "; ".join(
-            f"{name}={value}" for name, (value, scope) in self.cookies.items() if path_in(parts.path, scope)
-        )
-        event = api_gateway.proxy_event(
-            "GET",
-            path,
-            resource="/console/{proxy+}",
-            stage="v4",
-            path_parameters={"proxy": path.removeprefix("/console/")},
-            headers={"Cookie": [sent]} if sent else {},
-            query=parse_qs(parts.query),
-        )
-        reply = console_app.lambda_handler(event, self.context)
-        headers = reply.get("multiValueHeaders") or {}
-        location = (headers.get("Location") or [None])[0]
-        if location and location.startswith("/"):
-            location = "https://localhost" + location
-        return reply["statusCode"], location, reply.get("body") or "", headers.get("Set-Cookie", [])
-
-    def open(self, url: str) -> Visit:
-        """Follows redirects as a browser does; the last page and every cookie set on the way."""
-        set_cookies: list[str] = []
-        for _ in range(10):
-            status, location, html, cookies = self.request(url)
-            set_cookies += cookies
-            for header in cookies:
-                self.keep(header)
-            if location is None:
-                return Visit(status, url, html, set_cookies)
-            url = location
-        raise AssertionError(f"redirect loop at {url}")
-
-    def keep(self, header: str) -> None:
-        jar: SimpleCookie = SimpleCookie()
-        jar.load(header)
-        for name, morsel in jar.items():
-            if morsel["max-age"] == "0":
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = (morsel.value, morsel["path"] or "/")
-
-
-def path_in(path: str, scope: str) -> bool:
-    return path == scope or path.startswith(scope.rstrip("/") + "/")
 
 
 @pytest.fixture

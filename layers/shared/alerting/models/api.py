@@ -143,6 +143,21 @@ class RedriveResult(ApiModel):
     kept: int
 
 
+class DeadLetterView(ApiModel):
+    """One parked message, left where it is: a delivery that failed its whole retry schedule, or a check
+    result the evaluator could not take; why, and what it was about."""
+
+    kind: Literal["Delivery", "CheckResult"]
+    message_id: str
+    parked_at: AwareDatetime
+    reason: str
+    # A delivery's alert and target; a parked check result has only its message id.
+    monitor_name: str = ""
+    alert_guid: UUID | None = None
+    integration_guid: UUID | None = None
+    target: str = ""
+
+
 class ServiceInput(IntegrationServiceFields):
     model_config = ConfigDict(
         json_schema_extra={
