@@ -53,3 +53,47 @@ def test_dead_letters_lists_failed_deliveries_and_parked_check_results_with_thei
     assert len(stack.messages("EVALUATOR_DLQ_URL")) == 1
     redriven = browser.submit(f"{CONSOLE}/dead-letters/redrive", {"Since": "2000-01-01T00:00"})
     assert "Redriven: 1." in redriven.html
+
+
+def test_monitor_groups_are_listed_added_and_their_members_added_and_removed(
+    api: ApiCall, browser: Browser
+) -> None:
+    api("POST", "/Monitor", {"Name": "Shop checkout", "Url": "https://shop.example.com/checkout"})
+    listed = browser.open(f"{CONSOLE}/monitor-groups")
+    assert "Every monitor" in listed.html  # the built-in group of all monitors
+    assert "Web shops" not in listed.html
+
+    refused = browser.submit(f"{CONSOLE}/monitor-groups", {"Description": ""})
+    assert refused.status == 400
+    assert 'id="error-Description"' in refused.html
+
+    created = browser.submit(f"{CONSOLE}/monitor-groups", {"Description": "Web shops"})
+    assert "<h1>Web shops</h1>" in created.html
+    assert "No members yet" in created.html
+    group_url = created.url.split("?")[0]
+    (monitor,) = api("GET", "/Monitor")[1]
+    added = browser.submit(f"{group_url}/members", {"MonitorGuid": monitor["MonitorGuid"]})
+    assert "Monitor <strong>Shop checkout</strong>" in added.html
+    assert api("GET", f"/MonitorGroup/{group_url.rsplit('/', 1)[1]}/Member")[1] == [
+        {"MonitorGuid": monitor["MonitorGuid"]}
+    ]
+
+    removed = browser.submit(f"{group_url}/members/remove", {"MonitorGuid": monitor["MonitorGuid"]})
+    assert "No members yet" in removed.html
+    assert "Web shops" in browser.open(f"{CONSOLE}/monitor-groups").html
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "empty"),
+    [
+        ("/monitors", "Monitors", "No monitors yet"),
+        ("/integrations", "Integrations", "No integrations yet"),
+        ("/alert-definitions", "Alert definitions", "No alert definitions yet"),
+        ("/alerts", "Alerts", "No monitors, so no alerts yet"),
+    ],
+)
+def test_every_list_page_says_what_to_do_first(browser: Browser, path: str, heading: str, empty: str) -> None:
+    visit = browser.open(CONSOLE + path)
+    assert visit.status == 200
+    assert f"<h1>{heading}</h1>" in visit.html
+    assert empty in visit.html

@@ -34,7 +34,7 @@ class AlertRow:
 
 def alerts(console: Console, request: Request) -> Reply:
     lister = console.api.list_monitors
-    return listing(console, request, lister, "alerts.html", name="monitors", section="alerts", title="Alerts")
+    return listing(console, request, lister, "alerts.html", section="alerts", title="Alerts")
 
 
 def monitor_alerts(console: Console, request: Request, monitor_guid: UUID) -> Reply:

@@ -42,7 +42,6 @@ def definitions(console: Console, request: Request, errors: FieldErrors | None =
         request,
         lister,
         "definitions.html",
-        name="definitions",
         section="definitions",
         title=title,
         errors=errors,

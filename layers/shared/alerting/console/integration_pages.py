@@ -67,7 +67,6 @@ def integrations(console: Console, request: Request) -> Reply:
         request,
         console.api.list_integrations,
         "integrations.html",
-        name="integrations",
         section="integrations",
         title="Integrations",
         type_names=names,

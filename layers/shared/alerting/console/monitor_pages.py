@@ -18,7 +18,6 @@ def monitors(console: Console, request: Request, errors: FieldErrors | None = No
         request,
         lister,
         "monitors.html",
-        name="monitors",
         section="monitors",
         title="Monitors",
         errors=errors,

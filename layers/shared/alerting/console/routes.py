@@ -12,7 +12,7 @@ from http import HTTPStatus
 from typing import Any
 from uuid import UUID
 
-from alerting.console import alert_pages, definition_pages, integration_pages, monitor_pages
+from alerting.console import alert_pages, definition_pages, group_pages, integration_pages, monitor_pages
 from alerting.console.replies import Reply
 from alerting.console.views import Console, Request
 
@@ -50,6 +50,11 @@ ROUTES = (
     Route(
         "POST", "/monitors/<guid>/maintenance/<period>/delete", monitor_pages.delete_maintenance, (UUID, int)
     ),
+    Route("GET", "/monitor-groups", group_pages.groups),
+    Route("POST", "/monitor-groups", group_pages.add_group),
+    Route("GET", "/monitor-groups/<guid>", group_pages.group, (UUID,)),
+    Route("POST", "/monitor-groups/<guid>/members", group_pages.add_member, (UUID,)),
+    Route("POST", "/monitor-groups/<guid>/members/remove", group_pages.remove_member, (UUID,)),
     Route("GET", "/integrations", integration_pages.integrations),
     Route("GET", "/integrations/new", integration_pages.new_integration),
     Route("POST", "/integrations", integration_pages.add_integration),

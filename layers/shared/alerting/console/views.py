@@ -87,16 +87,15 @@ def listing(
     lister: Lister,
     template: str,
     *,
-    name: str,
     section: str,
     title: str,
     errors: FieldErrors | None = None,
     **context: Any,
 ) -> Reply:
-    """A list page: one page of items as `name`, the next page's cursor, and its add form when asked."""
+    """A list page (listing.html): one page of `items`, the next page's cursor, its add form when asked."""
     items, next_cursor = lister(PAGE_SIZE, request.query.get("cursor") or None)
     adding = bool(errors) or request.query.get("add") == "1"
-    context |= {name: items, "next_cursor": next_cursor, "adding": adding}
+    context |= {"items": items, "next_cursor": next_cursor, "adding": adding}
     return page(console, request, template, section=section, title=title, errors=errors, **context)
 
 

@@ -150,7 +150,7 @@ class DeadLetterView(ApiModel):
     kind: Literal["Delivery", "CheckResult"]
     message_id: str
     parked_at: AwareDatetime
-    reason: str
+    reason: str = Field(min_length=1)
     # A delivery's alert and target; a parked check result has only its message id.
     monitor_name: str = ""
     alert_guid: UUID | None = None
