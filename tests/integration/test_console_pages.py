@@ -97,3 +97,23 @@ def test_every_list_page_says_what_to_do_first(browser: Browser, path: str, head
     assert visit.status == 200
     assert f"<h1>{heading}</h1>" in visit.html
     assert empty in visit.html
+
+
+def test_a_monitor_added_and_saved_in_the_console_is_the_api_s(api: ApiCall, browser: Browser) -> None:
+    browser.open(f"{CONSOLE}/monitors")
+    refused = browser.submit(f"{CONSOLE}/monitors", {"Name": "", "Url": "https://shop.example.com"})
+    assert refused.status == 400
+    assert 'id="error-Name"' in refused.html
+
+    created = browser.submit(
+        f"{CONSOLE}/monitors", {"Name": "Shop checkout", "Url": "https://shop.example.com"}
+    )
+    assert "Created." in created.html
+    monitor_url = created.url.split("?")[0]
+    # Unticked boxes are not sent: the monitor is switched off.
+    saved = browser.submit(
+        monitor_url, {"Name": "Shop", "Url": "https://shop.example.com", "Notes": "web team"}
+    )
+    assert "Saved." in saved.html
+    (monitor,) = api("GET", "/Monitor")[1]
+    assert (monitor["Name"], monitor["Notes"], monitor["IsActive"]) == ("Shop", "web team", False)

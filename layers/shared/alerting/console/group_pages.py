@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from alerting.console.forms import FieldErrors, attempt
+from alerting.api.facade import ConfigApi
+from alerting.console.forms import FieldErrors
 from alerting.console.replies import Reply
-from alerting.console.views import PAGE_SIZE, Console, Request, listing, page, submit
+from alerting.console.views import PAGE_SIZE, Console, Request, adder, listing, page, submit
 from alerting.models.api import MonitorGroupInput
 
 
@@ -17,14 +18,9 @@ def groups(console: Console, request: Request, errors: FieldErrors | None = None
     )
 
 
-def add_group(console: Console, request: Request) -> Reply:
-    given = {"Description": request.form.get("Description")}
-    created, errors = attempt(
-        lambda: console.api.create_monitor_group(MonitorGroupInput.model_validate(given))
-    )
-    if created is None:
-        return groups(console, request, errors)
-    return Reply.redirect(request.url(f"/monitor-groups/{created.monitor_group_guid}", "created"))
+add_group = adder(
+    MonitorGroupInput, ConfigApi.create_monitor_group, groups, "/monitor-groups/{monitor_group_guid}"
+)
 
 
 def group(console: Console, request: Request, guid: UUID, errors: FieldErrors | None = None) -> Reply:
