@@ -56,7 +56,9 @@ def _serve(route: Route | None, parameters: dict[str, str]) -> Response[str]:
     user = None if claims is None else str(claims.get("email") or claims["sub"])
     request = Request(base, token, query, form, user)
     if route is None or (login.enabled and user is None):
-        console_url = f"https://{event.request_context.domain_name}{base}"
+        # API Gateway always says https; a loopback test server in front of the handler says http.
+        scheme = event.headers.get("X-Forwarded-Proto") or "https"
+        console_url = f"{scheme}://{event.request_context.domain_name}{base}"
         reply = _sign_in(request, route, query, jar, console_url) if login.enabled else Reply.redirect(base)
     elif event.http_method == "POST" and (new_token or not csrf_matches(token, form.get(CSRF_FIELD) or None)):
         reply = _problem(request, HTTPStatus.FORBIDDEN, EXPIRED)
