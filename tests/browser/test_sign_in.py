@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -73,7 +74,9 @@ def console_url(
             cache.cache_clear()
 
 
-def test_a_browser_signs_in_at_the_hosted_login_and_out_again(page: Page, console_url: str) -> None:
+def test_a_browser_signs_in_at_the_hosted_login_and_out_again(
+    page: Page, console_url: str, screenshots: Path | None
+) -> None:
     page.goto(console_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the console")
     page.get_by_role("button", name="Sign in").click()
@@ -82,6 +85,8 @@ def test_a_browser_signs_in_at_the_hosted_login_and_out_again(page: Page, consol
     expect(page.get_by_text(USER)).to_be_visible()
     page.get_by_role("navigation", name="Console").get_by_role("link", name="Monitors", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Monitors")
+    if screenshots is not None:
+        page.screenshot(path=str(screenshots / "signed-in.png"), full_page=True)
 
     page.get_by_role("link", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to the console")
