@@ -97,6 +97,14 @@ def test_a_callback_this_browser_did_not_start_signs_nobody_in(
     assert "console_session" not in browser.cookies
 
 
+def test_a_key_the_pool_rotated_in_is_read_again(cognito: FakeCognito, browser: Browser) -> None:
+    browser.cookies["console_session"] = (cognito.token(), "/v4/console")
+    assert browser.open(f"{CONSOLE}/monitors").url == f"{CONSOLE}/monitors"
+    cognito.rotate()
+    browser.cookies["console_session"] = (cognito.token(), "/v4/console")
+    assert browser.open(f"{CONSOLE}/monitors").url == f"{CONSOLE}/monitors"
+
+
 def test_sign_out_forgets_the_session_here_and_at_cognito(cognito: FakeCognito, browser: Browser) -> None:
     login = browser.open(CONSOLE)
     browser.open(f"{cognito.url}/oauth2/signed-in?{urlsplit(login.url).query}")

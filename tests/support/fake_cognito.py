@@ -48,7 +48,11 @@ class FakeCognito:
             "iat": now,
             "exp": now + 3600,
         } | changes
-        return jwt.encode({"alg": "RS256", "kid": "pool-key"}, claims, self.key)
+        return jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, self.key)
+
+    def rotate(self) -> None:
+        """A new signing key under a new key id, as Cognito rotates them; the JWKS serves only the new one."""
+        self.key = RSAKey.generate_key(2048, parameters={"kid": f"pool-key-{secrets.token_hex(4)}"})
 
     def redeem(self, form: dict[str, str]) -> bool:
         """Whether a token request carries a code this fake issued, its PKCE verifier and redirect URI."""

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import httpx
 from aws_lambda_powertools.utilities import parameters
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +37,7 @@ SIGN_OUT = "/sign-out"
 # Long enough to type a password, short enough that a stale login attempt cannot be replayed.
 LOGIN_SECONDS = 600
 TIMEOUT = httpx.Timeout(10.0)
+KEYS_REREAD_SECONDS = 300
 
 
 class SignInSettings(BaseSettings):
@@ -83,6 +84,22 @@ def key_set(issuer: str) -> KeySet:
     return KeySet.import_key_set(response.json())
 
 
+_keys_read_at: dict[str, float] = {}
+
+
+def _decode(token: str, issuer: str) -> jwt.Token:
+    try:
+        return jwt.decode(token, key_set(issuer), algorithms=["RS256"])
+    except InvalidKeyIdError:
+        # The pool may have rotated its keys since this container read them; read them again, but at most
+        # every few minutes, so tokens with made-up key ids cannot make every request fetch the JWKS.
+        if time.monotonic() - _keys_read_at.get(issuer, 0.0) < KEYS_REREAD_SECONDS:
+            raise
+        _keys_read_at[issuer] = time.monotonic()
+        key_set.cache_clear()
+        return jwt.decode(token, key_set(issuer), algorithms=["RS256"])
+
+
 def cookies(header: str | None) -> dict[str, str]:
     jar: SimpleCookie = SimpleCookie()
     try:
@@ -101,7 +118,7 @@ def verified_claims(config: SignInSettings, token: str | None) -> dict[str, Any]
     if not token:
         return None
     try:
-        decoded = jwt.decode(token, key_set(config.issuer), algorithms=["RS256"])
+        decoded = _decode(token, config.issuer)
         jwt.JWTClaimsRegistry(
             now=int(time.time()),
             iss={"essential": True, "value": config.issuer},
