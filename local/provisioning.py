@@ -407,6 +407,7 @@ _OPERATIONAL_TYPES = (
     "AWS::SNS::Subscription",
     "AWS::SQS::QueuePolicy",
 )
+_SIGN_IN_TYPES = ("AWS::Cognito::UserPool", "AWS::Cognito::UserPoolDomain", "AWS::Cognito::UserPoolClient")
 _CREATED_TYPES = ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::Events::EventBus", "AWS::Events::Rule")
 
 
@@ -445,6 +446,9 @@ def provision_template(
                 logical_id,
                 kind,
             )
+    for logical_id in template.resources_of_type(*_SIGN_IN_TYPES):
+        # No user pool locally: its ids resolve empty, which leaves the console without login.
+        resolver.add_resource(logical_id, "", {})
     create = _Creator(dynamodb, sqs, events, stack_name)
     wanted = template.resources_of_type(*_CREATED_TYPES)
     for logical_id in template.creation_order(wanted):

@@ -68,6 +68,19 @@ def test_the_seed_statushub_setup_through_the_console(
     _nav(page, "Monitors")
     _shot(page, screenshots, "monitors")
 
+    # Monitor groups: the monitor in a group, which an alert definition can name as one member.
+    page.get_by_role("link", name="Monitor groups").click()
+    page.get_by_role("button", name="Add monitor group").click()
+    page.get_by_label("Name", exact=True).fill("Web shops")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_label("Monitor", exact=True).select_option(label="Shop checkout")
+    page.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("list").filter(has_text="Monitor Shop checkout")).to_be_visible()
+    _shot(page, screenshots, "monitor-group")
+    page.get_by_role("link", name="Monitor groups").click()
+    expect(page.get_by_role("cell", name="Web shops")).to_be_visible()
+    _shot(page, screenshots, "monitor-groups")
+
     # Alerting > Integrations > Add integration, type StatusHub, Save.
     _nav(page, "Integrations")
     page.get_by_role("button", name="Add integration").click()
@@ -145,6 +158,7 @@ def test_the_seed_statushub_setup_through_the_console(
     _nav(page, "Alerts")
     _shot(page, screenshots, "alerts")
     _nav(page, "Dead letters")
+    expect(page.get_by_text("No dead letters")).to_be_visible()
     expect(page.get_by_role("button", name="Redrive")).to_be_visible()
     _shot(page, screenshots, "dead-letters")
 

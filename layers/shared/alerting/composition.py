@@ -105,6 +105,7 @@ def config_api(settings: Settings) -> ConfigApi:
         ),
         targets=TargetHealthStore(table),
         replay=Replay(delivery_log, _delivery_queue(settings), lambda: uuid.uuid4().hex),
+        event_dead_letters=DeliveryQueue(boto3.client("sqs"), "", settings.evaluator_dlq_url),
     )
 
 

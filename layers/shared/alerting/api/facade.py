@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -12,6 +12,7 @@ from alerting.api.monitor_alerting import MonitorAlerting, utc_or_none
 from alerting.api.preset_periods import window
 from alerting.delivery.replay import Replay
 from alerting.errors import InvalidInputError
+from alerting.messaging.delivery_queue import DeadLetter, DeliveryQueue
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
@@ -19,6 +20,7 @@ from alerting.models.api import (
     AlertDefinitionOperator,
     AlertDefinitionPatch,
     AlertPage,
+    DeadLetterView,
     DecisionPage,
     EscalationLevelMember,
     EscalationLevelPatch,
@@ -50,7 +52,7 @@ from alerting.models.config import (
     MonitorGroupMember,
     Operator,
 )
-from alerting.models.delivery import DeliveryAttempt, TargetHealth
+from alerting.models.delivery import DeliveryAttempt, DeliveryJob, TargetHealth
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.alert_history import AlertQuery
 from alerting.storage.delivery_log import DeliveryLog
@@ -82,6 +84,8 @@ class ConfigApi:
     tester: IntegrationTesting
     targets: TargetHealthStore
     replay: Replay
+    # The evaluator's dead-letter queue (parked check results), read through the same queue code.
+    event_dead_letters: DeliveryQueue | None = None
 
     # Monitors
     def list_monitors(self, take: int, cursor: str | None) -> tuple[list[Monitor], str | None]:
@@ -306,3 +310,55 @@ class ConfigApi:
 
     def redrive_dead_letters(self, since: datetime) -> RedriveResult:
         return self.replay.redrive(since)
+
+    def list_dead_letters(self, limit: int) -> list[DeadLetterView]:
+        """What both dead-letter queues hold, oldest first, left on them (looked at, then released)."""
+        views = [self._delivery_letter(letter) for letter in _peek(self.replay.queue, limit)]
+        if self.event_dead_letters is not None:
+            views += [
+                DeadLetterView(
+                    kind="CheckResult",
+                    message_id=letter.message_id,
+                    parked_at=_parked_at(letter),
+                    reason=letter.reason or "The intake failed on it every time it was received.",
+                )
+                for letter in _peek(self.event_dead_letters, limit)
+            ]
+        return sorted(views, key=lambda view: view.parked_at)
+
+    def _delivery_letter(self, letter: DeadLetter) -> DeadLetterView:
+        try:
+            job = DeliveryJob.model_validate_json(letter.body)
+        except ValueError:
+            reason = "Not a delivery job: Redrive keeps it."
+            return DeadLetterView(
+                kind="Delivery", message_id=letter.message_id, parked_at=_parked_at(letter), reason=reason
+            )
+        attempts = [
+            attempt
+            for attempt in self.delivery_log.attempts(job.alert.alert_guid)
+            if attempt.integration_guid == job.integration_guid and attempt.target == job.target
+        ]
+        last = attempts[-1] if attempts else None
+        reason = (last.error or f"Last attempt: {last.outcome}") if last else "Failed every attempt."
+        return DeadLetterView(
+            kind="Delivery",
+            message_id=letter.message_id,
+            parked_at=_parked_at(letter),
+            reason=reason,
+            monitor_name=job.alert.monitor_name,
+            alert_guid=job.alert.alert_guid,
+            integration_guid=job.integration_guid,
+            target=job.target,
+        )
+
+
+def _peek(queue: DeliveryQueue, limit: int) -> list[DeadLetter]:
+    try:
+        return queue.dead_letters(limit)
+    finally:
+        queue.release_dead_letters()
+
+
+def _parked_at(letter: DeadLetter) -> datetime:
+    return datetime.fromtimestamp(letter.sent_timestamp_ms / 1000, UTC)

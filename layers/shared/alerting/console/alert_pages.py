@@ -19,6 +19,8 @@ HISTORY_SIZE = 50
 # Integrations named on the page: the config API's largest page.
 ALL = 1000
 REDRIVE_DEFAULT_DAYS = 14
+# Dead letters listed per queue; SQS shows a few at a time, so a long queue is shown in part.
+DEAD_LETTERS_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class AlertRow:
 
 def alerts(console: Console, request: Request) -> Reply:
     lister = console.api.list_monitors
-    return listing(console, request, lister, "alerts.html", name="monitors", section="alerts", title="Alerts")
+    return listing(console, request, lister, "alerts.html", section="alerts", title="Alerts")
 
 
 def monitor_alerts(console: Console, request: Request, monitor_guid: UUID) -> Reply:
@@ -100,6 +102,8 @@ def dead_letters(console: Console, request: Request, errors: dict[str, str] | No
         title="Dead letters",
         errors=errors,
         default_since=since.strftime("%Y-%m-%dT%H:%M"),
+        letters=console.api.list_dead_letters(DEAD_LETTERS_SHOWN),
+        shown=DEAD_LETTERS_SHOWN,
         redriven=request.query.get("redriven"),
         kept=request.query.get("kept"),
     )

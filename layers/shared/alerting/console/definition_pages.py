@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from alerting.api.facade import ConfigApi
 from alerting.console.forms import FieldErrors, Form, attempt
 from alerting.console.replies import Reply
-from alerting.console.views import Console, Request, listing, page
+from alerting.console.views import Console, Request, adder, listing, page
 from alerting.integrations import spec_for_public
 from alerting.models.api import (
     AlertDefinitionInput,
@@ -42,21 +43,18 @@ def definitions(console: Console, request: Request, errors: FieldErrors | None =
         request,
         lister,
         "definitions.html",
-        name="definitions",
         section="definitions",
         title=title,
         errors=errors,
     )
 
 
-def add_definition(console: Console, request: Request) -> Reply:
-    given = {"AlertName": request.form.get("AlertName")}
-    created, errors = attempt(
-        lambda: console.api.create_definition(AlertDefinitionInput.model_validate(given))
-    )
-    if created is None:
-        return definitions(console, request, errors)
-    return Reply.redirect(request.url(f"/alert-definitions/{created.alert_definition_guid}", "created"))
+add_definition = adder(
+    AlertDefinitionInput,
+    ConfigApi.create_definition,
+    definitions,
+    "/alert-definitions/{alert_definition_guid}",
+)
 
 
 def _routing(console: Console, guid: UUID, level_id: int, extra_row: str) -> list[LevelRouting]:

@@ -67,7 +67,6 @@ def integrations(console: Console, request: Request) -> Reply:
         request,
         console.api.list_integrations,
         "integrations.html",
-        name="integrations",
         section="integrations",
         title="Integrations",
         type_names=names,
@@ -111,10 +110,11 @@ def _integration_body(form: Form) -> dict[str, Any]:
 
 def add_integration(console: Console, request: Request) -> Reply:
     body = _integration_body(request.form)
-    created, errors = attempt(lambda: console.api.create_integration(IntegrationInput.model_validate(body)))
-    if created is None:
-        return new_integration(console, request, errors)
-    return Reply.redirect(request.url(f"/integrations/{created.integration_guid}", "created"))
+    return submit(
+        lambda: console.api.create_integration(IntegrationInput.model_validate(body)),
+        lambda errors: new_integration(console, request, errors),
+        lambda created: request.url(f"/integrations/{created.integration_guid}", "created"),
+    )
 
 
 def integration(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from alerting.console.forms import FieldErrors, attempt
+from alerting.api.facade import ConfigApi
+from alerting.console.forms import FieldErrors
 from alerting.console.replies import Reply
-from alerting.console.views import Console, Request, listing, page, submit
+from alerting.console.views import Console, Request, adder, listing, page, saver, submit
 from alerting.models.api import MonitorInput, MonitorPatch
 from alerting.models.config import DayOfWeek, MaintenancePeriod, MaintenanceType, ScheduleMode
 
@@ -18,23 +19,13 @@ def monitors(console: Console, request: Request, errors: FieldErrors | None = No
         request,
         lister,
         "monitors.html",
-        name="monitors",
         section="monitors",
         title="Monitors",
         errors=errors,
     )
 
 
-def add_monitor(console: Console, request: Request) -> Reply:
-    form = request.form
-    created, errors = attempt(
-        lambda: console.api.create_monitor(
-            MonitorInput.model_validate({"Name": form.get("Name"), "Url": form.get("Url")})
-        )
-    )
-    if created is None:
-        return monitors(console, request, errors)
-    return Reply.redirect(request.url(f"/monitors/{created.monitor_guid}", "created"))
+add_monitor = adder(MonitorInput, ConfigApi.create_monitor, monitors, "/monitors/{monitor_guid}")
 
 
 def monitor(console: Console, request: Request, guid: UUID, errors: FieldErrors | None = None) -> Reply:
@@ -53,20 +44,7 @@ def monitor(console: Console, request: Request, guid: UUID, errors: FieldErrors 
     )
 
 
-def save_monitor(console: Console, request: Request, guid: UUID) -> Reply:
-    form = request.form
-    patch = {
-        "Name": form.get("Name"),
-        "Url": form.get("Url"),
-        "Notes": form.get("Notes"),
-        "IsActive": form.checked("IsActive"),
-        "GenerateAlert": form.checked("GenerateAlert"),
-    }
-    return submit(
-        lambda: console.api.patch_monitor(guid, MonitorPatch.model_validate(patch)),
-        lambda errors: monitor(console, request, guid, errors),
-        request.url(f"/monitors/{guid}", "saved"),
-    )
+save_monitor = saver(MonitorPatch, ConfigApi.patch_monitor, monitor, "/monitors", "IsActive", "GenerateAlert")
 
 
 def add_maintenance(console: Console, request: Request, guid: UUID) -> Reply:

@@ -36,6 +36,8 @@ class Reply:
     location: str | None = None
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # Whole Set-Cookie values; an answer may set several.
+    cookies: tuple[str, ...] = ()
 
     @classmethod
     def redirect(cls, location: str) -> Reply:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple, TypeVar, cast
+from uuid import UUID
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
 
 from alerting.api.facade import ConfigApi
 from alerting.console.forms import FieldErrors, Form, attempt
@@ -16,6 +19,11 @@ from alerting.console.replies import CSRF_FIELD, Reply
 # Rows a list page shows at once; the rest are a `Next page` away.
 PAGE_SIZE = 200
 Lister = Callable[[int, str | None], tuple[list[Any], str | None]]
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+# A page shown again with the errors of its form: a list page, or one object's page.
+Shown = Callable[["Console", "Request", FieldErrors], Reply]
+ShownOne = Callable[["Console", "Request", UUID, FieldErrors], Reply]
 
 # Short notices a redirect may ask the next page to show, by key, so no text travels in the URL.
 NOTICES = {
@@ -27,8 +35,7 @@ NOTICES = {
 }
 
 
-@dataclass(frozen=True)
-class Console:
+class Console(NamedTuple):
     """The config API's facade (the same services, the same rules) and the account's time zone."""
 
     api: ConfigApi
@@ -43,6 +50,8 @@ class Request:
     csrf: str
     query: Mapping[str, str] = field(default_factory=dict)
     form: Form = field(default_factory=lambda: Form({}))
+    # Who is signed in (deployed); None on the local stack, which has no login.
+    user: str | None = None
 
     def url(self, path: str = "", notice: str | None = None) -> str:
         return f"{self.base}{path}" + (f"?notice={notice}" if notice else "")
@@ -68,6 +77,7 @@ def page(
         csrf=request.csrf,
         section=section,
         title=title,
+        user=request.user,
         notice=NOTICES.get(request.query.get("notice", "")),
         errors=errors,
         values=request.form.values(),
@@ -84,20 +94,62 @@ def listing(
     lister: Lister,
     template: str,
     *,
-    name: str,
     section: str,
     title: str,
     errors: FieldErrors | None = None,
     **context: Any,
 ) -> Reply:
-    """A list page: one page of items as `name`, the next page's cursor, and its add form when asked."""
+    """A list page (listing.html): one page of `items`, the next page's cursor, its add form when asked."""
     items, next_cursor = lister(PAGE_SIZE, request.query.get("cursor") or None)
     adding = bool(errors) or request.query.get("add") == "1"
-    context |= {name: items, "next_cursor": next_cursor, "adding": adding}
+    context |= {"items": items, "next_cursor": next_cursor, "adding": adding}
     return page(console, request, template, section=section, title=title, errors=errors, **context)
 
 
-def submit(action: Callable[[], object], shown_again: Callable[[FieldErrors], Reply], then: str) -> Reply:
-    """A form's one facade call: refused, the page again with the API's messages; done, a redirect."""
-    _, errors = attempt(action)
-    return shown_again(errors) if errors else Reply.redirect(then)
+def submit(
+    action: Callable[[], T], shown_again: Callable[[FieldErrors], Reply], then: str | Callable[[T], str]
+) -> Reply:
+    """A form's one facade call: refused, the page again with the API's messages; done, a redirect to
+    `then` (or to where `then` says for what the call made, e.g. the page of a new object)."""
+    done, errors = attempt(action)
+    if errors:
+        return shown_again(errors)
+    # Without errors the call returned what it made (None only where `then` is a plain URL).
+    return Reply.redirect(then if isinstance(then, str) else then(cast(T, done)))
+
+
+def _given(form: Form, checkboxes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A form whose field names are the model's own: its fields as given, its checkboxes as booleans."""
+    given: dict[str, Any] = {name: form.get(name) for name in form.fields if name != CSRF_FIELD}
+    return given | {name: form.checked(name) for name in checkboxes}
+
+
+def adder(
+    model: type[M], create: Callable[[ConfigApi, M], T], again: Shown, page_of: str
+) -> Callable[[Console, Request], Reply]:
+    """The action of a list page's add form: create the object, then its page (`page_of`, formatted with
+    the new object's fields, e.g. "/monitors/{monitor_guid}"); refused, the list again with the errors."""
+
+    def add(console: Console, request: Request) -> Reply:
+        return submit(
+            lambda: create(console.api, model.model_validate(_given(request.form))),
+            lambda errors: again(console, request, errors),
+            lambda created: request.url(page_of.format(**vars(created)), "created"),
+        )
+
+    return add
+
+
+def saver(
+    model: type[M], save: Callable[[ConfigApi, UUID, M], None], again: ShownOne, page: str, *checkboxes: str
+) -> Callable[[Console, Request, UUID], Reply]:
+    """The action of an object's settings form: patch it, then its page again (`page` + guid), saved."""
+
+    def save_one(console: Console, request: Request, guid: UUID) -> Reply:
+        return submit(
+            lambda: save(console.api, guid, model.model_validate(_given(request.form, checkboxes))),
+            lambda errors: again(console, request, guid, errors),
+            request.url(f"{page}/{guid}", "saved"),
+        )
+
+    return save_one

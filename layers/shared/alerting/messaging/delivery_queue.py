@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -26,6 +26,8 @@ class DeadLetter:
     receipt_handle: str
     body: str
     sent_timestamp_ms: int
+    # Why it was parked, where the one who parked it said so (the evaluator's Reason, EventBridge's error).
+    reason: str = ""
 
 
 class DeliveryQueue:
@@ -93,6 +95,7 @@ class DeliveryQueue:
                     MaxNumberOfMessages=min(SQS_BATCH, limit - len(letters)),
                     VisibilityTimeout=REDRIVE_HOLD_SECONDS,
                     AttributeNames=["SentTimestamp"],
+                    MessageAttributeNames=["All"],
                     WaitTimeSeconds=0,
                 )
             except (BotoCoreError, ClientError) as exc:
@@ -108,6 +111,7 @@ class DeliveryQueue:
                         receipt_handle=message["ReceiptHandle"],
                         body=message["Body"],
                         sent_timestamp_ms=int(message.get("Attributes", {}).get("SentTimestamp", "0")),
+                        reason=_parked_reason(message.get("MessageAttributes", {})),
                     )
                 )
         return letters
@@ -131,3 +135,10 @@ class DeliveryQueue:
                 self._sqs.change_message_visibility_batch(QueueUrl=self._dead_letter_url, Entries=entries)  # type: ignore[arg-type]
             except (BotoCoreError, ClientError) as exc:
                 raise UnavailableError(f"SQS dead-letter release failed: {exc}") from exc
+
+
+def _parked_reason(attributes: Mapping[str, Any]) -> str:
+    for name in ("Reason", "ERROR_MESSAGE", "ERROR_CODE"):
+        if name in attributes:
+            return str(attributes[name].get("StringValue", ""))
+    return ""

@@ -138,6 +138,21 @@ class RedriveResult(ApiModel):
     kept: int
 
 
+class DeadLetterView(ApiModel):
+    """One parked message, left where it is: a delivery that failed its whole retry schedule, or a check
+    result the evaluator could not take; why, and what it was about."""
+
+    kind: Literal["Delivery", "CheckResult"]
+    message_id: str
+    parked_at: AwareDatetime
+    reason: str = Field(min_length=1)
+    # A delivery's alert and target; a parked check result has only its message id.
+    monitor_name: str = ""
+    alert_guid: UUID | None = None
+    integration_guid: UUID | None = None
+    target: str = ""
+
+
 class ServiceInput(IntegrationServiceFields):
     model_config = example(
         {"Name": "Checkout", "Url": "https://hooks.statushub.io/hooks/uptrends?token=598f3b0d"}
