@@ -9,10 +9,12 @@ from typing import Any
 from alerting.delivery.pacing import Pacer
 from alerting.delivery.transport import Result, Verdict
 from alerting.evaluation import evaluate_check, evaluate_tick, next_due
+from alerting.integrations.spec import Rendering
 from alerting.integrations.statushub import statushub_payload
+from alerting.integrations.statuspage import incident
 from alerting.models.alert import Alert, AlertType, MonitorState
 from alerting.models.check import ErrorLevel
-from alerting.models.config import ServiceLink, ServiceStatus
+from alerting.models.config import IntegrationService, IntegrationType, ServiceLink, ServiceStatus
 from alerting.models.delivery import HttpExchange
 from alerting.routing import plan_deliveries
 from tests import factories as f
@@ -92,6 +94,24 @@ def test_a_new_error_after_the_window_opens_a_new_incident() -> None:
     state = evaluate_tick(state, f.check(2).timestamp + timedelta(minutes=1), config).state
     again = evaluate_check(state, f.check(5, C), config).alerts[0]
     assert again.incident_key != first.incident_key
+
+
+def test_statuspage_sets_the_component_status_each_link_asks_for() -> None:
+    _, (error, ok) = run([(1, C), (2, OK)], f.config())
+    service = IntegrationService(integration_service_guid=f.SERVICE_GUID, name="API", external_id="cmp1")
+    page = f.statushub_integration(type=IntegrationType.STATUSPAGE)
+
+    def components(alert: Alert, status: ServiceStatus) -> object:
+        link = ServiceLink(
+            monitor_guid=f.MONITOR_GUID, integration_service_guid=f.SERVICE_GUID, service_status=status
+        )
+        given = Rendering(alert, page, {f.SERVICE_GUID: service}, {}, {}, {}, str(f.SERVICE_GUID), link)
+        return incident(given)["incident"]["components"]
+
+    assert components(error, ServiceStatus.DOWN) == {"cmp1": "major_outage"}
+    assert components(error, ServiceStatus.PARTIAL_OUTAGE) == {"cmp1": "partial_outage"}
+    assert components(error, ServiceStatus.DEGRADED_PERFORMANCE) == {"cmp1": "degraded_performance"}
+    assert components(ok, ServiceStatus.PARTIAL_OUTAGE) == {"cmp1": "operational"}
 
 
 def _result(status: int, retry_after: float | None = None) -> Result:

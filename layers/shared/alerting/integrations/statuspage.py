@@ -3,8 +3,9 @@
 the component id.
 
 An Alert creates an incident (`investigating`) that sets the component to `major_outage`, or
-`degraded_performance` when the link says so; its id is kept per (IncidentKey, target). The Ok sets
-the component `operational` and the incident `monitoring`; ResolveAfterMinutes later, `resolved`.
+`partial_outage` / `degraded_performance` when the link says so; its id is kept per (IncidentKey,
+target). The Ok sets the component `operational` and the incident `monitoring`; ResolveAfterMinutes
+later, `resolved`.
 The requests go out from `delivery/senders/statuspage.py`; this module says what they carry.
 """
 
@@ -31,6 +32,7 @@ REQUESTS_PER_SECOND = 1.0
 COMPONENT_STATUS = {
     ServiceStatus.DOWN: "major_outage",
     ServiceStatus.DEGRADED_PERFORMANCE: "degraded_performance",
+    ServiceStatus.PARTIAL_OUTAGE: "partial_outage",
 }
 
 
@@ -65,5 +67,10 @@ def incident(given: Rendering) -> dict[str, Any]:
 
 
 SPEC = status_page_api_spec(
-    IntegrationType.STATUSPAGE, "Statuspage", ("ApiKey", "PageId"), "ApiUrl", REQUESTS_PER_SECOND
+    IntegrationType.STATUSPAGE,
+    "Statuspage",
+    ("ApiKey", "PageId"),
+    "ApiUrl",
+    REQUESTS_PER_SECOND,
+    frozenset(COMPONENT_STATUS),
 )
