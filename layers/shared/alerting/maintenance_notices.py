@@ -52,9 +52,9 @@ def maintenance_notices(config: MonitorConfig, now: datetime) -> list[Alert]:
 
 
 def next_notice_due(config: MonitorConfig, now: datetime) -> datetime | None:
-    """When the next occurrence to publish starts; None when nothing of this monitor is published."""
-    if next(publishing_levels(config), None) is None:
-        return None
+    """When the monitor's next maintenance occurrence starts, whether or not a level publishes it yet:
+    the sweep decides then, with the configuration of then (a PublishMaintenance switched on after the
+    period was saved, and not yet in a warm function's cache, still counts)."""
     starts = (next_start(period, now, config.timezone) for period in config.maintenance)
     return min((start for start in starts if start is not None), default=None)
 
