@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 import secrets
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -54,16 +55,115 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     return response
 
 
+def record_json(
+    record: Any, *, leaving_out: Collection[str] = (), renamed: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A simulator record (a dataclass) as its API shows it: its fields but `leaving_out`, under their
+    API names, times in ISO 8601 UTC, records inside as their own JSON and the rest copied."""
+    names = renamed or {}
+    return {
+        names.get(f.name, f.name): _plain(getattr(record, f.name))
+        for f in fields(record)
+        if f.name not in leaving_out
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def created_by_name(
+    lock: threading.Lock, build: Callable[[str], dict[str, Any] | None], unknown: str
+) -> Response:
+    """An admin create (a hub, a page, a service, a component): 400 without a `name`, 404 `unknown` when
+    `build` (called under `lock`) finds no parent and returns None, else 201 with what it returns."""
+    name = required_name()
+    if not isinstance(name, str):
+        return name
+    with lock:
+        made = build(name)
+    return json_response({"error": unknown}, 404) if made is None else json_response(made, 201)
+
+
+@dataclass
+class Owner:
+    """A hub or a page: what its API key opens."""
+
+    id: str
+    name: str
+    api_key: str
+
+
 class KeyHolder(Protocol):
+    id: str
     api_key: str
 
 
 Holder = TypeVar("Holder", bound=KeyHolder)
 
 
+def create_owner(
+    lock: threading.Lock, owners: dict[str, Holder], make: Callable[[str], Holder], api_path: str
+) -> Response:
+    """The admin create of a hub or a page: its id, its API key and the API's URL on this simulator."""
+
+    def build(name: str) -> dict[str, Any]:
+        owner = make(name)
+        owners[owner.id] = owner
+        return {"id": owner.id, "api_key": owner.api_key, "api_url": f"{request.host_url}{api_path}"}
+
+    return created_by_name(lock, build, "")
+
+
+def create_part(
+    lock: threading.Lock,
+    owners: Mapping[str, Holder],
+    owner_id: str,
+    add: Callable[[Holder, str], int | str],
+    unknown: str,
+) -> Response:
+    """The admin create of a hub's service or a page's component: `add` files it and returns its id."""
+
+    def build(name: str) -> dict[str, Any] | None:
+        owner = owners.get(owner_id)
+        return None if owner is None else {"id": add(owner, name), "name": name}
+
+    return created_by_name(lock, build, unknown)
+
+
 def key_owner(holders: Iterable[Holder], key: str) -> Holder | None:
     """The hub or page whose API key is `key`, compared in constant time; None for an empty or unknown one."""
     return next((h for h in holders if key and secrets.compare_digest(h.api_key, key)), None)
+
+
+def authenticated(
+    lock: threading.Lock,
+    owners: Mapping[str, Holder],
+    owner_id: str | None,
+    key: str,
+    refusals: tuple[str, str],
+) -> Holder | Response:
+    """The front of every API request: logged, any injected fault applied, then the hub or page whose
+    API key it carries, or the refusal (`refusals`: the vendor's 401 text, then its 404 text for a key
+    of another hub or page)."""
+    with lock:
+        known = owner_id in owners
+    refused = open_request(owner_id if known else None)
+    if refused is not None:
+        return refused
+    with lock:
+        owner = key_owner(owners.values(), key)
+    if owner is None:
+        return json_response({"error": refusals[0]}, 401)
+    return owner if owner.id == owner_id else json_response({"error": refusals[1]}, 404)
 
 
 def required_name() -> str | Response:

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template_string, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from local.status_page_gate import record_json
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from types import TracebackType
@@ -119,13 +121,8 @@ class Service:
     incidents: dict[str, Incident] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "hook_url": self.hook_url,
-            "status": self.status,
-            "incidents": [incident.to_json() for incident in self.incidents.values()],
-        }
+        incidents = [incident.to_json() for incident in self.incidents.values()]
+        return {**record_json(self, leaving_out=("token", "incidents")), "incidents": incidents}
 
 
 @dataclass

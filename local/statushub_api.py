@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import count
 from typing import TYPE_CHECKING, Any
@@ -20,15 +21,17 @@ from flask import Blueprint, current_app, request
 
 from local.status_page_gate import (
     Clock,
+    Owner,
     RateLimit,
+    authenticated,
     close_request,
+    create_owner,
+    create_part,
     is_int,
     iso,
     json_response,
-    key_owner,
-    open_request,
     parse_time,
-    required_name,
+    record_json,
     system_clock,
     too_many_requests,
 )
@@ -58,16 +61,7 @@ class IncidentUpdate:
     service_statuses: list[dict[str, Any]]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "incident_type": self.incident_type,
-            "body": self.body,
-            "start_time": iso(self.start_time),
-            "silent": self.silent,
-            "state": self.state,
-            "service_statuses": [dict(s) for s in self.service_statuses],
-        }
+        return record_json(self)
 
 
 @dataclass
@@ -119,23 +113,11 @@ class Maintenance:
         return "in_progress" if now < self.end else "completed"
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "body": self.body,
-            "start_time": iso(self.start),
-            "end_time": iso(self.end),
-            "service_statuses": [dict(s) for s in self.service_statuses],
-            "silent": self.silent,
-            "state": self.state,
-        }
+        return record_json(self, renamed={"start": "start_time", "end": "end_time"})
 
 
 @dataclass
-class Hub:
-    id: str
-    name: str
-    api_key: str
+class Hub(Owner):
     services: dict[int, str] = field(default_factory=dict)
     incidents: dict[int, HubIncident] = field(default_factory=dict)
     maintenances: dict[int, Maintenance] = field(default_factory=dict)
@@ -328,20 +310,17 @@ def _maintenance_from(body: Any, hub: Hub) -> Maintenance | str:
 
 @api.before_request
 def _gate() -> Response | None:
-    hub_id = (request.view_args or {}).get("hub_id")
     state = _state()
+    owner = authenticated(
+        state.lock,
+        state.hubs,
+        (request.view_args or {}).get("hub_id"),
+        request.headers.get("X-API-KEY", ""),
+        ("Unauthorized - invalid or missing X-API-KEY", "Hub not found"),
+    )
+    if not isinstance(owner, Hub):
+        return owner
     with state.lock:
-        known = hub_id in state.hubs
-    refused = open_request(hub_id if known else None)
-    if refused is not None:
-        return refused
-    key = request.headers.get("X-API-KEY", "")
-    with state.lock:
-        owner = key_owner(state.hubs.values(), key)
-        if owner is None:
-            return json_response({"error": "Unauthorized - invalid or missing X-API-KEY"}, 401)
-        if owner.id != hub_id:
-            return json_response({"error": "Hub not found"}, 404)
         limit = state.reads if request.method == "GET" else state.writes
         wait = limit.admit(owner.api_key, state.clock())
     return too_many_requests(wait, "Too many requests - please retry later") if wait else None
@@ -370,11 +349,18 @@ def create_incident(hub_id: str) -> ResponseReturnValue:
         return json_response(incident.to_json())
 
 
-@api.get("/incidents")
-def list_incidents(hub_id: str) -> ResponseReturnValue:
+def _listed(
+    hub_id: str, items: Callable[[Hub], Mapping[int, HubIncident] | Mapping[int, Maintenance]]
+) -> Response:
+    """An index endpoint: every item of the hub, as `{"data": [...]}`."""
     state = _state()
     with state.lock:
-        return json_response({"data": [i.to_json() for i in _gated_hub(hub_id).incidents.values()]})
+        return json_response({"data": [item.to_json() for item in items(_gated_hub(hub_id)).values()]})
+
+
+@api.get("/incidents")
+def list_incidents(hub_id: str) -> ResponseReturnValue:
+    return _listed(hub_id, lambda hub: hub.incidents)
 
 
 @api.get("/incidents/<int:incident_id>")
@@ -418,21 +404,18 @@ def create_maintenance(hub_id: str) -> ResponseReturnValue:
 
 @api.get("/maintenances")
 def list_maintenances(hub_id: str) -> ResponseReturnValue:
-    state = _state()
-    with state.lock:
-        return json_response({"data": [m.to_json() for m in _gated_hub(hub_id).maintenances.values()]})
+    return _listed(hub_id, lambda hub: hub.maintenances)
 
 
 @api.route("/maintenances/<int:maintenance_id>", methods=["GET", "DELETE"])
 def one_maintenance(hub_id: str, maintenance_id: int) -> ResponseReturnValue:
     state = _state()
     with state.lock:
-        hub = _gated_hub(hub_id)
-        maintenance = hub.maintenances.get(maintenance_id)
-        if maintenance is None:
+        maintenances = _gated_hub(hub_id).maintenances
+        if maintenance_id not in maintenances:
             return json_response({"error": "Not found"}, 404)
-        if request.method == "DELETE":
-            del hub.maintenances[maintenance_id]
+        deleting = request.method == "DELETE"
+        maintenance = maintenances.pop(maintenance_id) if deleting else maintenances[maintenance_id]
         return json_response(maintenance.to_json())
 
 
@@ -453,29 +436,25 @@ def list_services(hub_id: str) -> ResponseReturnValue:
 
 @admin.post("")
 def create_hub() -> ResponseReturnValue:
-    name = required_name()
-    if not isinstance(name, str):
-        return name
     state = _state()
-    with state.lock:
-        hub = Hub(f"hub-{next(state.hub_numbers)}", name, secrets.token_hex(16))
-        state.hubs[hub.id] = hub
-    return json_response({"id": hub.id, "api_key": hub.api_key, "api_url": f"{request.host_url}api/v3"}, 201)
+    return create_owner(
+        state.lock,
+        state.hubs,
+        lambda name: Hub(f"hub-{next(state.hub_numbers)}", name, secrets.token_hex(16)),
+        "api/v3",
+    )
 
 
 @admin.post("/<hub_id>/services")
 def create_hub_service(hub_id: str) -> ResponseReturnValue:
-    name = required_name()
-    if not isinstance(name, str):
-        return name
     state = _state()
-    with state.lock:
-        hub = state.hubs.get(hub_id)
-        if hub is None:
-            return json_response({"error": "unknown hub"}, 404)
+
+    def add(hub: Hub, name: str) -> int:
         service_id = next(state.ids)
         hub.services[service_id] = name
-    return json_response({"id": service_id, "name": name}, 201)
+        return service_id
+
+    return create_part(state.lock, state.hubs, hub_id, add, "unknown hub")
 
 
 @admin.get("/<hub_id>/services/<int:service_id>")

@@ -17,19 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, current_app, request
 
-from local.status_page_gate import (
-    Clock,
-    RateLimit,
-    close_request,
-    iso,
-    json_response,
-    key_owner,
-    open_request,
-    parse_time,
-    required_name,
-    system_clock,
-    too_many_requests,
-)
+from local import status_page_gate as gate
+from local.status_page_gate import iso, json_response, parse_time
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -59,6 +48,10 @@ _BOOLEAN_FIELDS = (
 _NAME_MAX, _BODY_MAX = 255, 25000
 
 
+admin = Blueprint("statuspage_admin", __name__, url_prefix="/api/pages")
+api = Blueprint("statuspage_v1", __name__, url_prefix="/v1/pages/<page_id>")
+
+
 def _new_id() -> str:
     # Statuspage ids are 12 lowercase alphanumerics.
     return secrets.token_hex(6)
@@ -75,15 +68,7 @@ class Component:
     updated_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "page_id": self.page_id,
-            "name": self.name,
-            "status": self.status,
-            "description": self.description,
-            "created_at": iso(self.created_at),
-            "updated_at": iso(self.updated_at or self.created_at),
-        }
+        return {**gate.record_json(self), "updated_at": iso(self.updated_at or self.created_at)}
 
 
 @dataclass
@@ -110,10 +95,7 @@ class Incident:
 
 
 @dataclass
-class Page:
-    id: str
-    name: str
-    api_key: str
+class Page(gate.Owner):
     components: dict[str, Component] = field(default_factory=dict)
     incidents: dict[str, Incident] = field(default_factory=dict)
 
@@ -202,18 +184,14 @@ class Page:
 class PagesState:
     """Every simulated page; hold `lock` for every read and write (requests are concurrent)."""
 
-    clock: Clock = system_clock
+    clock: gate.Clock = gate.system_clock
     lock: threading.Lock = field(default_factory=threading.Lock)
     pages: dict[str, Page] = field(default_factory=dict)
-    limit: RateLimit = field(default_factory=lambda: RateLimit(1, 1.0))
+    limit: gate.RateLimit = field(default_factory=lambda: gate.RateLimit(1, 1.0))
 
     def reset(self) -> None:
         self.pages.clear()
         self.limit.hits.clear()
-
-
-admin = Blueprint("statuspage_admin", __name__, url_prefix="/api/pages")
-api = Blueprint("statuspage_v1", __name__, url_prefix="/v1/pages/<page_id>")
 
 
 def _state() -> PagesState:
@@ -229,27 +207,20 @@ def _api_key() -> str:
 
 @api.before_request
 def _gate() -> Response | None:
-    page_id = (request.view_args or {}).get("page_id")
     state = _state()
+    page_id = (request.view_args or {}).get("page_id")
+    refusals = ("Could not authenticate", "Not found")
+    owner = gate.authenticated(state.lock, state.pages, page_id, _api_key(), refusals)
+    if not isinstance(owner, Page):
+        return owner
     with state.lock:
-        known = page_id in state.pages
-    refused = open_request(page_id if known else None)
-    if refused is not None:
-        return refused
-    key = _api_key()
-    with state.lock:
-        owner = key_owner(state.pages.values(), key)
-        if owner is None:
-            return json_response({"error": "Could not authenticate"}, 401)
-        if owner.id != page_id:
-            return json_response({"error": "Not found"}, 404)
         now = state.clock()
         wait = state.limit.admit(owner.api_key, now)
         owner.advance(now)
-    return too_many_requests(wait, "Rate limit exceeded - 1 request per second") if wait else None
+    return gate.too_many_requests(wait, "Rate limit exceeded - 1 request per second") if wait else None
 
 
-api.after_request(close_request)
+api.after_request(gate.close_request)
 
 
 def _wrapped(key: str) -> dict[str, Any] | Response:
@@ -417,29 +388,22 @@ def one_component(page_id: str, component_id: str) -> ResponseReturnValue:
 
 @admin.post("")
 def create_page() -> ResponseReturnValue:
-    name = required_name()
-    if not isinstance(name, str):
-        return name
     state = _state()
-    with state.lock:
-        page = Page(_new_id(), name, secrets.token_hex(16))
-        state.pages[page.id] = page
-    return json_response({"id": page.id, "api_key": page.api_key, "api_url": f"{request.host_url}v1"}, 201)
+    return gate.create_owner(
+        state.lock, state.pages, lambda name: Page(_new_id(), name, secrets.token_hex(16)), "v1"
+    )
 
 
 @admin.post("/<page_id>/components")
 def create_component(page_id: str) -> ResponseReturnValue:
-    name = required_name()
-    if not isinstance(name, str):
-        return name
     state = _state()
-    with state.lock:
-        page = state.pages.get(page_id)
-        if page is None:
-            return json_response({"error": "unknown page"}, 404)
+
+    def add(page: Page, name: str) -> str:
         component = Component(_new_id(), page.id, name, state.clock())
         page.components[component.id] = component
-    return json_response({"id": component.id, "name": name}, 201)
+        return component.id
+
+    return gate.create_part(state.lock, state.pages, page_id, add, "unknown page")
 
 
 @admin.get("/<page_id>/components/<component_id>")

@@ -28,6 +28,7 @@ def status_page_setup(
     integration: dict[str, Any],
     service: dict[str, Any],
     links: dict[int, dict[str, Any]],
+    attachment: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """A monitor, an integration with one service, and a definition whose levels (id -> link options)
     each link the monitor to the service; level N alerts on the Nth confirmed error."""
@@ -47,7 +48,7 @@ def status_page_setup(
         client.api(
             "POST",
             f"/AlertDefinition/{definition}/EscalationLevel/{level}/Integration",
-            {"IntegrationGuid": guid, "StatusHubServiceList": [link(ids, **options)]},
+            {"IntegrationGuid": guid, "StatusHubServiceList": [link(ids, **options)], **(attachment or {})},
         )
     return ids
 
@@ -213,3 +214,102 @@ def test_statuspage_sets_component_statuses_and_the_incident(client: StackClient
     # Statuspage lists an incident's updates newest first.
     assert [u["status"] for u in incident["incident_updates"]] == ["resolved", "monitoring", "investigating"]
     assert component_status() == "operational"
+
+
+def maintenance_soon(client: StackClient, monitor: str, seconds: int) -> None:
+    """A one-time maintenance period of the monitor, starting in two seconds."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    period = {
+        "ScheduleMode": "OneTime",
+        "StartDateTime": start.isoformat(),
+        "EndDateTime": (start + timedelta(seconds=seconds)).isoformat(),
+        "Description": "Database upgrade",
+    }
+    client.api("POST", f"/Monitor/{monitor}/MaintenancePeriod", period)
+
+
+def test_statushub_api_shows_a_maintenance_window_while_it_lasts(client: StackClient) -> None:
+    hub = client.statushub("POST", "/api/hubs", {"name": "Docs"})
+    service_id = client.statushub("POST", f"/api/hubs/{hub['id']}/services", {"name": "Search"})["id"]
+    ids = status_page_setup(
+        client,
+        "Docs search",
+        {
+            "Type": "StatushubApi",
+            "Variables": {"HubUrl": hub["api_url"], "Hub": hub["id"], "ApiKey": hub["api_key"]},
+        },
+        {"Name": "Search", "ExternalId": str(service_id)},
+        {1: {"ServiceStatus": "degraded-performance"}},
+        {"PublishMaintenance": True},
+    )
+    maintenance_soon(client, ids["monitor"], 20)
+
+    def phase(state: str, status: str) -> dict[str, Any] | None:
+        seen = hub_service(client, hub["id"], service_id)
+        states = [m["state"] for m in seen["maintenances"]]
+        return seen if states == [state] and seen["status"] == status else None
+
+    wait_until(lambda: phase("in_progress", "degraded-performance"))
+    done = wait_until(lambda: phase("completed", "up"), timeout=60)
+    assert done["incidents"] == []  # a maintenance window is not an incident
+    created = [
+        r
+        for r in client.statushub("GET", "/api/requests")
+        if r["service_id"] == hub["id"] and r["path"].endswith("/maintenances")
+    ]
+    assert [r["status"] for r in created] == [200]  # published once, though the sweep ran all along
+    assert created[0]["json"]["body"] == "Database upgrade"
+
+
+def test_statuspage_shows_a_scheduled_maintenance_on_the_component_while_it_lasts(
+    client: StackClient,
+) -> None:
+    page = client.statushub("POST", "/api/pages", {"name": "Docs"})
+    component = client.statushub("POST", f"/api/pages/{page['id']}/components", {"name": "Search"})["id"]
+    ids = status_page_setup(
+        client,
+        "Docs search page",
+        {
+            "Type": "Statuspage",
+            "Variables": {"ApiUrl": page["api_url"], "PageId": page["id"], "ApiKey": page["api_key"]},
+        },
+        {"Name": "Search", "ExternalId": component},
+        {1: {"ServiceStatus": "partial-outage"}},
+        {"PublishMaintenance": True},
+    )
+    maintenance_soon(client, ids["monitor"], 20)
+
+    def phase(status: str, component_status: str) -> list[dict[str, Any]] | None:
+        incidents: list[dict[str, Any]] = client.statushub("GET", f"/api/pages/{page['id']}/incidents")
+        seen = client.statushub("GET", f"/api/pages/{page['id']}/components/{component}")["status"]
+        statuses = [i["status"] for i in incidents]
+        return incidents if statuses == [status] and seen == component_status else None
+
+    wait_until(lambda: phase("in_progress", "under_maintenance"))
+    (done,) = wait_until(lambda: phase("completed", "operational"), timeout=60)
+    assert done["name"] == "Maintenance: Docs search page"
+    assert done["impact"] == "maintenance"
+
+
+def test_statuspage_partial_outage_link_sets_the_component_partial_outage(client: StackClient) -> None:
+    page = client.statushub("POST", "/api/pages", {"name": "Shop"})
+    component = client.statushub("POST", f"/api/pages/{page['id']}/components", {"name": "Cart"})["id"]
+    ids = status_page_setup(
+        client,
+        "Shop cart",
+        {
+            "Type": "Statuspage",
+            "Variables": {"ApiUrl": page["api_url"], "PageId": page["id"], "ApiKey": page["api_key"]},
+        },
+        {"Name": "Cart", "ExternalId": component},
+        {1: {"ServiceStatus": "partial-outage"}},
+    )
+    client.publish_checks(now_check(ids["monitor"], "Confirmed"))
+
+    def component_status() -> str:
+        status: str = client.statushub("GET", f"/api/pages/{page['id']}/components/{component}")["status"]
+        return status
+
+    wait_until(lambda: component_status() == "partial_outage")
+    (incident,) = client.statushub("GET", f"/api/pages/{page['id']}/incidents")
+    assert (incident["status"], incident["name"]) == ("investigating", "Shop cart is partly down")

@@ -3,16 +3,29 @@ resolve after ResolveAfterMinutes, a flap continuing one incident, and pacing th
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from alerting.delivery.pacing import Pacer
 from alerting.delivery.transport import Result, Verdict
 from alerting.evaluation import evaluate_check, evaluate_tick, next_due
+from alerting.integrations.spec import Rendering
 from alerting.integrations.statushub import statushub_payload
+from alerting.integrations.statuspage import incident
+from alerting.maintenance_notices import maintenance_notices, next_notice_due
 from alerting.models.alert import Alert, AlertType, MonitorState
 from alerting.models.check import ErrorLevel
-from alerting.models.config import ServiceLink, ServiceStatus
+from alerting.models.config import (
+    DayOfWeek,
+    IntegrationService,
+    IntegrationType,
+    MaintenancePeriod,
+    ScheduleMode,
+    ServiceLink,
+    ServiceStatus,
+)
 from alerting.models.delivery import HttpExchange
 from alerting.routing import plan_deliveries
 from tests import factories as f
@@ -94,6 +107,24 @@ def test_a_new_error_after_the_window_opens_a_new_incident() -> None:
     assert again.incident_key != first.incident_key
 
 
+def test_statuspage_sets_the_component_status_each_link_asks_for() -> None:
+    _, (error, ok) = run([(1, C), (2, OK)], f.config())
+    service = IntegrationService(integration_service_guid=f.SERVICE_GUID, name="API", external_id="cmp1")
+    page = f.statushub_integration(type=IntegrationType.STATUSPAGE)
+
+    def components(alert: Alert, status: ServiceStatus) -> object:
+        link = ServiceLink(
+            monitor_guid=f.MONITOR_GUID, integration_service_guid=f.SERVICE_GUID, service_status=status
+        )
+        given = Rendering(alert, page, {f.SERVICE_GUID: service}, {}, {}, {}, str(f.SERVICE_GUID), link)
+        return incident(given)["incident"]["components"]
+
+    assert components(error, ServiceStatus.DOWN) == {"cmp1": "major_outage"}
+    assert components(error, ServiceStatus.PARTIAL_OUTAGE) == {"cmp1": "partial_outage"}
+    assert components(error, ServiceStatus.DEGRADED_PERFORMANCE) == {"cmp1": "degraded_performance"}
+    assert components(ok, ServiceStatus.PARTIAL_OUTAGE) == {"cmp1": "operational"}
+
+
 def _result(status: int, retry_after: float | None = None) -> Result:
     exchange = HttpExchange(method="POST", url="https://page.example", status_code=status)
     return Result(
@@ -133,3 +164,60 @@ def test_a_short_retry_after_holds_the_target_back_and_resends() -> None:
     assert time.slept == [2.0]
     assert not pacer.backs_off("page", _result(429, 60.0))  # long waits go back to the queue
     assert not pacer.backs_off("page", _result(200))
+
+
+# PublishMaintenance: maintenance windows published to status pages
+
+WEEKLY = MaintenancePeriod(
+    id=7,
+    description="Database upgrade",
+    schedule_mode=ScheduleMode.WEEKLY,
+    week_day=DayOfWeek.SUNDAY,
+    start_time="02:00",
+    end_time="04:00",
+)
+OTHER_INTEGRATION = UUID("9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d0099")
+
+
+def publishing_config(publish: bool = True) -> f.MonitorConfig:
+    attached = [
+        f.statushub_attachment(publish_maintenance=publish),
+        f.statushub_attachment(integration_guid=OTHER_INTEGRATION),
+    ]
+    return replace(f.config(attachments={1: attached}), maintenance=[WEEKLY])
+
+
+SUNDAY_3AM = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+
+
+def test_a_window_in_force_is_one_notice_with_its_start_and_end() -> None:
+    (notice,) = maintenance_notices(publishing_config(), SUNDAY_3AM)
+    assert notice.maintenance is not None
+    assert (notice.maintenance.start, notice.maintenance.end) == (
+        datetime(2026, 11, 29, 2, 0, tzinfo=UTC),
+        datetime(2026, 11, 29, 4, 0, tzinfo=UTC),
+    )
+    assert notice.maintenance.description == "Database upgrade"
+    again = maintenance_notices(publishing_config(), SUNDAY_3AM + timedelta(minutes=30))
+    assert [a.alert_guid for a in again] == [notice.alert_guid]  # the same window: a duplicate downstream
+
+
+def test_only_the_integration_that_publishes_maintenance_gets_the_notice() -> None:
+    (notice,) = maintenance_notices(publishing_config(), SUNDAY_3AM)
+    integrations = {
+        f.INTEGRATION_GUID: f.statushub_integration(type=IntegrationType.STATUSHUB_API),
+        OTHER_INTEGRATION: f.statushub_integration(integration_guid=OTHER_INTEGRATION),
+    }
+    jobs = plan_deliveries([notice], publishing_config(), integrations)
+    assert [(job.integration_guid, job.target) for job in jobs] == [(f.INTEGRATION_GUID, str(f.SERVICE_GUID))]
+
+
+def test_nothing_is_published_outside_a_window_or_without_publish_maintenance() -> None:
+    assert not maintenance_notices(publishing_config(), SUNDAY_3AM + timedelta(hours=2))
+    assert not maintenance_notices(publishing_config(publish=False), SUNDAY_3AM)
+
+
+def test_the_sweep_comes_back_when_the_next_window_starts() -> None:
+    next_sunday_2am = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
+    assert next_notice_due(publishing_config(), SUNDAY_3AM) == next_sunday_2am
+    assert next_notice_due(replace(publishing_config(), maintenance=[]), SUNDAY_3AM) is None

@@ -25,7 +25,9 @@ from alerting.evaluation import (
     evaluate_tick,
     next_due,
 )
+from alerting.maintenance_notices import maintenance_notices, next_notice_due
 from alerting.messaging.delivery_queue import DeliveryQueue
+from alerting.models.alert import MonitorState
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
 from alerting.observability import Metric, logger, metrics
@@ -230,7 +232,7 @@ def _save(
         outbox=plan.jobs,
         outbox_key=outbox_key,
         decision=decision,
-        due_at=next_due(evaluation.state, config),
+        due_at=_next_due(evaluation.state, config, now),
     )
     deps.monitors.save_evaluation(record.monitor.monitor_guid, transition)
     deps.queue.send(plan.jobs)
@@ -294,16 +296,39 @@ def _tick(record: MonitorRecord, now: datetime, deps: IntakeDependencies) -> Int
     for _ in range(MAX_CONFLICT_RETRIES):
         config = _monitor_config(record, deps)
         evaluation = evaluate_tick(record.state, now, config)
-        due_at = next_due(evaluation.state, config)
+        due_at = _next_due(evaluation.state, config, now)
         unchanged_due = record.due_at == (keys.due(monitor_guid, due_at)["DueAt"] if due_at else None)
+        published = _publish_maintenance(config, now, deps)
         if evaluation.verdict is Verdict.IDLE and unchanged_due:
-            return IntakeResult(evaluation.verdict)
+            return IntakeResult(evaluation.verdict, deliveries_queued=published)
         try:
-            return _save(record, evaluation, config, deps, outbox_key=None)[0]
+            result = _save(record, evaluation, config, deps, outbox_key=None)[0]
+            return replace(result, deliveries_queued=result.deliveries_queued + published)
         except ConcurrentUpdateError:
             logger.info("monitor state changed concurrently; sweeping it again")
             record = deps.monitors.record(monitor_guid)
     raise ConcurrentUpdateError(f"monitor {monitor_guid} kept changing under {MAX_CONFLICT_RETRIES} tries")
+
+
+def _next_due(state: MonitorState, config: MonitorConfig, now: datetime) -> datetime | None:
+    """The sooner of the evaluation's next moment and the next maintenance window to publish."""
+    due = [at for at in (next_due(state, config), next_notice_due(config, now)) if at is not None]
+    return min(due, default=None)
+
+
+def _publish_maintenance(config: MonitorConfig, now: datetime, deps: IntakeDependencies) -> int:
+    """Queue the notices of the maintenance windows in force to the pages that publish them; a notice
+    queued again (a later tick inside the same window) is dropped as a duplicate at delivery."""
+    notices = maintenance_notices(config, now)
+    if not notices:
+        return 0
+    jobs = delivery_plan(notices, config, _integrations(config, deps.config)).jobs
+    deps.queue.send(jobs)
+    for notice in notices:
+        logger.info(
+            "maintenance published", alert_guid=str(notice.alert_guid), incident_key=notice.incident_key
+        )
+    return len(jobs)
 
 
 def _monitor_config(record: MonitorRecord, deps: IntakeDependencies) -> MonitorConfig:

@@ -40,6 +40,8 @@ def delivery_plan(
         if not attached_all:
             skipped.setdefault(alert.alert_guid, []).append("no integration is attached to this level")
         for attached in attached_all:
+            if alert.maintenance is not None and not attached.publish_maintenance:
+                continue  # a maintenance notice goes only where the level asks for it
             integration = integrations.get(attached.integration_guid)
             reason = not_sent_reason(attached, integration, alert.alert_type)
             targets = []

@@ -84,6 +84,24 @@ def active_maintenance(
     return active[0] if active else None
 
 
+def window_at(period: MaintenancePeriod, now: datetime, zone: tzinfo) -> tuple[datetime, datetime] | None:
+    """The occurrence of the period in force at `now` (UTC start and end), or None."""
+    return next(((start, end) for start, end in _windows(period, now, zone) if start <= now < end), None)
+
+
+def next_start(period: MaintenancePeriod, now: datetime, zone: tzinfo) -> datetime | None:
+    """When the period's next occurrence after `now` starts; None when it has no later one."""
+    if period.schedule_mode is ScheduleMode.ONE_TIME:
+        start = _windows(period, now, zone)[0][0]
+        return start if start > now else None
+    # Every recurring mode comes back within a month; the window of `now + 1 day` covers yesterday too.
+    for days in range(1, 33):
+        later = [start for start, _ in _windows(period, now + timedelta(days=days), zone) if start > now]
+        if later:
+            return min(later)
+    return None
+
+
 def _covers(period: MaintenancePeriod, now: datetime, zone: tzinfo) -> bool:
     return any(start <= now < end for start, end in _windows(period, now, zone))
 

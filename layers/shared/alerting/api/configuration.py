@@ -19,6 +19,7 @@ from alerting.integrations import (
     DELETED_INTEGRATION_TYPE,
     check_attachment,
     check_integration,
+    kept_variables,
     public_type,
     spec_for,
     stored_type,
@@ -152,7 +153,7 @@ class Configuration:
         # Values read back masked from a GET and written again keep what is stored.
         integration = integration.model_copy(
             update={
-                "variables": masking.keep_masked(integration.variables, current.variables),
+                "variables": masking.keep_masked(integration.variables, kept_variables(current, integration)),
                 "signing_secrets": _keep_masked_secrets(integration.signing_secrets, current.signing_secrets),
                 "functions": masking.keep_masked_functions(integration.functions, current.functions),
             }

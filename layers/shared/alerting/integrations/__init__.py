@@ -28,11 +28,13 @@ from alerting.integrations import (
     webhook,
 )
 from alerting.integrations.spec import IntegrationSpec
+from alerting.masking import is_masked, is_secret_name
 from alerting.models.config import (
     Integration,
     IntegrationTemplate,
     IntegrationType,
     LevelIntegration,
+    ServiceStatus,
     UptrendsIntegrationType,
 )
 from alerting.templating import Account, check_functions
@@ -42,6 +44,7 @@ __all__ = [
     "IntegrationSpec",
     "check_attachment",
     "check_integration",
+    "kept_variables",
     "public_type",
     "spec_for",
     "spec_for_public",
@@ -152,6 +155,24 @@ def _check_variables(integration: Integration, spec: IntegrationSpec) -> None:
             raise InvalidInputError(f"Variables.{name}", f"{url!r} is not an http(s) URL")
 
 
+def kept_variables(current: Integration, given: Integration) -> dict[str, str]:
+    """The stored variables that values written back masked may keep: no secret once the type's host
+    variable names another host, so a key is never sent to a host it was not entered for."""
+    name = spec_for(given.type).host_variable
+    if name is None or _host(current, name) == _host(given, name):
+        return dict(current.variables)
+    for secret, value in given.variables.items():
+        if is_secret_name(secret) and is_masked(value):
+            raise InvalidInputError(
+                f"Variables.{secret}", f"must be entered again: {name} now points to another host"
+            )
+    return {key: value for key, value in current.variables.items() if not is_secret_name(key)}
+
+
+def _host(integration: Integration, name: str) -> str:
+    return (urlsplit(integration.variables.get(name, "").strip()).hostname or "").lower()
+
+
 def check_attachment(integration: Integration, attached: LevelIntegration) -> None:
     """A level must give a value to each per-level variable, and nothing the integration cannot use."""
     spec = spec_for(integration.type)
@@ -171,6 +192,13 @@ def check_attachment(integration: Integration, attached: LevelIntegration) -> No
         raise InvalidInputError(
             "StatusHubServiceList", "NotAvailable: the integration is not of Type Statushub"
         )
+    for index, link in enumerate(attached.status_hub_service_list):
+        if link.service_status not in spec.service_statuses:
+            allowed = ", ".join(status.value for status in ServiceStatus if status in spec.service_statuses)
+            raise InvalidInputError(
+                f"StatusHubServiceList[{index}].ServiceStatus",
+                f"NotAvailable: {spec.name} takes {allowed}",
+            )
     if attached.publish_maintenance and not spec.external_services:
         raise InvalidInputError(
             "PublishMaintenance",

@@ -29,9 +29,15 @@ def alert_status(link: ServiceLink | None) -> str:
     return (link.service_status if link else ServiceStatus.DOWN).value
 
 
+TITLE_STATE = {
+    ServiceStatus.DOWN: "is down",
+    ServiceStatus.DEGRADED_PERFORMANCE: "is degraded",
+    ServiceStatus.PARTIAL_OUTAGE: "is partly down",
+}
+
+
 def incident_title(alert: Alert, link: ServiceLink | None) -> str:
-    slow = link is not None and link.service_status is ServiceStatus.DEGRADED_PERFORMANCE
-    return f"{alert.monitor_name} is {'degraded' if slow else 'down'}"
+    return f"{alert.monitor_name} {TITLE_STATE[link.service_status if link else ServiceStatus.DOWN]}"
 
 
 def incident_body(alert: Alert) -> str:
@@ -110,7 +116,12 @@ def linked_service_spec(kind: IntegrationType, name: str, render: Render | None 
 
 
 def status_page_api_spec(
-    kind: IntegrationType, name: str, required: tuple[str, ...], url_variable: str, per_second: float
+    kind: IntegrationType,
+    name: str,
+    required: tuple[str, ...],
+    url_variable: str,
+    per_second: float,
+    statuses: frozenset[ServiceStatus] = frozenset({ServiceStatus.DOWN, ServiceStatus.DEGRADED_PERFORMANCE}),
 ) -> IntegrationSpec:
     """A status page driven through its own API: services named by `ExternalId`, linked per level as
     for the hook, paced to the page's documented rate."""
@@ -120,6 +131,8 @@ def status_page_api_spec(
         url_variables=(url_variable,),
         external_services=True,
         requests_per_second=per_second,
+        host_variable=url_variable,
+        service_statuses=statuses,
     )
 
 

@@ -3,7 +3,8 @@
 
 An Alert opens an incident (`POST /hubs/{hub}/incidents`) and the id StatusHub returns is kept per
 (IncidentKey, target); the Ok, a flap's new Alert and the resolve are updates of that incident
-(`POST /hubs/{hub}/incidents/{id}/incident_updates`). The requests go out from
+(`POST /hubs/{hub}/incidents/{id}/incident_updates`). A maintenance notice (PublishMaintenance) is a
+maintenance event of the window. The requests go out from
 `delivery/senders/statushub_api.py`; this module says what they carry.
 """
 
@@ -22,7 +23,7 @@ from alerting.integrations.statushub import (
     linked_external_id,
     status_page_api_spec,
 )
-from alerting.integrations.wording import utc_iso
+from alerting.integrations.wording import clip, utc_iso
 from alerting.models.alert import AlertType
 from alerting.models.config import IntegrationType
 
@@ -39,6 +40,10 @@ def service_id(given: Rendering) -> int | str:
 def incidents_url(given: Rendering) -> str:
     hub = quote(given.variable("Hub"), safe="")
     return f"{given.variable('HubUrl').rstrip('/')}/hubs/{hub}/incidents"
+
+
+def maintenances_url(given: Rendering) -> str:
+    return incidents_url(given).removesuffix("/incidents") + "/maintenances"
 
 
 def headers(given: Rendering) -> dict[str, str]:
@@ -61,6 +66,22 @@ def incident_update(given: Rendering, now: datetime) -> dict[str, Any]:
         status = "up" if alert.alert_type is AlertType.OK else alert_status(link)
         body["service_statuses"] = [{"service_id": service_id(given), "status": status}]
     return body
+
+
+def maintenance_event(given: Rendering) -> dict[str, Any]:
+    """A maintenance event (`POST /hubs/{hub}/maintenances`) for the notice's window: the linked service
+    shows the link's ServiceStatus while it lasts, and StatusHub ends it at `end_time`."""
+    window = given.alert.maintenance
+    assert window is not None
+    return {
+        "title": clip(f"Maintenance: {given.alert.monitor_name}", 255),
+        "body": window.description,
+        "start_time": utc_iso(window.start),
+        "end_time": utc_iso(window.end),
+        "service_statuses": [{"service_id": service_id(given), "status": alert_status(given.link)}],
+        "silent": bool(given.link and given.link.silent),
+        "state": "published",
+    }
 
 
 SPEC = status_page_api_spec(

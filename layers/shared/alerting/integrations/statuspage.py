@@ -3,8 +3,9 @@
 the component id.
 
 An Alert creates an incident (`investigating`) that sets the component to `major_outage`, or
-`degraded_performance` when the link says so; its id is kept per (IncidentKey, target). The Ok sets
-the component `operational` and the incident `monitoring`; ResolveAfterMinutes later, `resolved`.
+`partial_outage` / `degraded_performance` when the link says so; its id is kept per (IncidentKey,
+target). The Ok sets the component `operational` and the incident `monitoring`; ResolveAfterMinutes
+later, `resolved`. A maintenance notice (PublishMaintenance) is a scheduled maintenance of the window.
 The requests go out from `delivery/senders/statuspage.py`; this module says what they carry.
 """
 
@@ -21,7 +22,7 @@ from alerting.integrations.statushub import (
     linked_external_id,
     status_page_api_spec,
 )
-from alerting.integrations.wording import clip
+from alerting.integrations.wording import clip, utc_iso
 from alerting.models.alert import AlertType
 from alerting.models.config import IntegrationType, ServiceStatus
 
@@ -31,6 +32,7 @@ REQUESTS_PER_SECOND = 1.0
 COMPONENT_STATUS = {
     ServiceStatus.DOWN: "major_outage",
     ServiceStatus.DEGRADED_PERFORMANCE: "degraded_performance",
+    ServiceStatus.PARTIAL_OUTAGE: "partial_outage",
 }
 
 
@@ -64,6 +66,31 @@ def incident(given: Rendering) -> dict[str, Any]:
     return {"incident": fields}
 
 
+def scheduled_maintenance(given: Rendering) -> dict[str, Any]:
+    """A scheduled maintenance (an incident with `scheduled_for`) of the notice's window on the linked
+    component; Statuspage moves it to in progress and completed on its own."""
+    window = given.alert.maintenance
+    assert window is not None
+    return {
+        "incident": {
+            "name": clip(f"Maintenance: {given.alert.monitor_name}", 255),
+            "status": "scheduled",
+            "body": clip(window.description, 25000),
+            "scheduled_for": utc_iso(window.start),
+            "scheduled_until": utc_iso(window.end),
+            "scheduled_auto_in_progress": True,
+            "scheduled_auto_completed": True,
+            "component_ids": [linked_external_id(given)],
+            "deliver_notifications": not (given.link and given.link.silent),
+        }
+    }
+
+
 SPEC = status_page_api_spec(
-    IntegrationType.STATUSPAGE, "Statuspage", ("ApiKey", "PageId"), "ApiUrl", REQUESTS_PER_SECOND
+    IntegrationType.STATUSPAGE,
+    "Statuspage",
+    ("ApiKey", "PageId"),
+    "ApiUrl",
+    REQUESTS_PER_SECOND,
+    frozenset(COMPONENT_STATUS),
 )

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
-from alerting.models.base import ApiModel
+from alerting.models.base import ApiModel, omitted_when_unset
 from alerting.models.config import CustomField, Monitor, MonitorType
 
 
@@ -32,6 +32,15 @@ RESPONSE_BODY_MAX_BYTES = 4 * 1024
 RESPONSE_HEADERS_MAX_BYTES = 4 * 1024  # names and values together; headers past it are left out
 ERROR_DESCRIPTION_MAX_BYTES = 1024
 FAILURE_MESSAGE_MAX_BYTES = 1024
+
+
+class MaintenanceWindow(ApiModel):
+    """One occurrence of a monitor's maintenance period, published to status pages (PublishMaintenance)."""
+
+    period_id: int
+    start: AwareDatetime
+    end: AwareDatetime
+    description: str = ""
 
 
 class Alert(ApiModel):
@@ -73,6 +82,9 @@ class Alert(ApiModel):
     # An Ok the sweep raises ResolveAfterMinutes after the first one: it resolves status-page incidents
     # and goes only to the service links that ask for it (DESIGN 6b).
     resolves_incident: bool = False
+    # Set on the sweep's notice of a maintenance window to the status pages whose level integration has
+    # PublishMaintenance (DESIGN 6b); such a notice is not an alert of the monitor's history.
+    maintenance: MaintenanceWindow | None = omitted_when_unset()
 
 
 class MonitorFacts(TypedDict):

@@ -307,6 +307,8 @@ class ServiceStatus(StrEnum):
 
     DOWN = "down"
     DEGRADED_PERFORMANCE = "degraded-performance"
+    # Statuspage only (its component status `partial_outage`); StatusHub has no such status.
+    PARTIAL_OUTAGE = "partial-outage"
 
 
 class ServiceLink(ApiModel):

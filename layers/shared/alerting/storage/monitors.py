@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -111,6 +111,9 @@ def applied(record: MonitorRecord, transition: Transition) -> MonitorRecord:
     references = tuple(job.reference for job in transition.outbox)
     return replace(record, state=state, due_at=due_at, outbox=references, outbox_watermark=outbox_key)
 
+
+# A due time every sweep has passed: the monitor is looked at by the next one.
+RESCHEDULE_AT = datetime(2000, 1, 1, tzinfo=UTC)
 
 MONITOR = ConfigKind(
     "Monitor", Monitor, keys.Kind.MONITOR, keys.monitor, lambda m: m.monitor_guid, lambda m: m.name
@@ -323,7 +326,14 @@ class Monitors(ConfigRepository[Monitor]):
     def _write_periods(
         self, monitor_guid: UUID, current: Sequence[MaintenancePeriod], periods: Sequence[MaintenancePeriod]
     ) -> None:
-        values: dict[str, Any] = {":periods": _periods.dump_json(list(periods), by_alias=True).decode()}
+        # Due at once: the sweep looks at the monitor again, so a window to publish (PublishMaintenance)
+        # is scheduled from the periods as they now are.
+        due = keys.due(monitor_guid, RESCHEDULE_AT)
+        values: dict[str, Any] = {
+            ":periods": _periods.dump_json(list(periods), by_alias=True).decode(),
+            ":due_shard": due["DueShard"],
+            ":due_at": due["DueAt"],
+        }
         if current:
             condition = "Maintenance = :current"
             values[":current"] = _periods.dump_json(list(current), by_alias=True).decode()
@@ -333,7 +343,7 @@ class Monitors(ConfigRepository[Monitor]):
             with translated_errors():
                 self._table.update_item(
                     Key=keys.monitor(monitor_guid),
-                    UpdateExpression="SET Maintenance = :periods",
+                    UpdateExpression="SET Maintenance = :periods, DueShard = :due_shard, DueAt = :due_at",
                     ConditionExpression=condition,
                     ExpressionAttributeValues=values,
                 )

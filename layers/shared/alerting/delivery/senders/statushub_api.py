@@ -7,12 +7,21 @@ from urllib.parse import quote
 from alerting.delivery.outbound import Outbound
 from alerting.delivery.senders.status_page_incident import send_incident
 from alerting.integrations.spec import OutgoingRequest
-from alerting.integrations.statushub_api import headers, incident_update, incidents_url
+from alerting.integrations.statushub_api import (
+    headers,
+    incident_update,
+    incidents_url,
+    maintenance_event,
+    maintenances_url,
+)
 
 
 def send(out: Outbound) -> None:
     given = out.rendering()
     url, auth = incidents_url(given), headers(given)
+    if given.alert.maintenance is not None:
+        out.send(OutgoingRequest("POST", maintenances_url(given), auth, json_body=maintenance_event(given)))
+        return
     body = incident_update(given, out.now)
     send_incident(
         out,
