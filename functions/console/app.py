@@ -24,7 +24,7 @@ from alerting.console.routes import ROUTES, Route
 from alerting.console.views import Request
 from alerting.errors import NotFoundError
 from alerting.observability import logger, tracer
-from alerting.roots.config_api import console_root
+from alerting.roots.console import console_root
 
 app = APIGatewayRestResolver()
 PREFIX = "/console"

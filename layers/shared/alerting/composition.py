@@ -6,7 +6,8 @@ this module re-exports them all, so the same cached roots are cleared here as th
 
 from __future__ import annotations
 
-from alerting.roots.config_api import config_api, config_api_root, console_root
+from alerting.roots.config_api import config_api, config_api_root
+from alerting.roots.console import console_root
 from alerting.roots.delivery import delivery, delivery_root
 from alerting.roots.evaluator import EvaluatorRoot, evaluator, evaluator_root
 

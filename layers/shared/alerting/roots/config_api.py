@@ -1,16 +1,13 @@
-"""The config API's root (the facade its routes call) and the console's, which works on the same facade
-so its rules and messages are the API's."""
+"""The config API's root: the facade its routes call."""
 
 from __future__ import annotations
 
 import functools
 import uuid
-from zoneinfo import ZoneInfo
 
 from alerting.api.configuration import Configuration
 from alerting.api.facade import ConfigApi
 from alerting.api.monitor_alerting import MonitorAlerting
-from alerting.console.views import Console
 from alerting.delivery.replay import Replay
 from alerting.delivery.test_send import IntegrationTester
 from alerting.delivery.transport import AddressPolicy
@@ -36,12 +33,6 @@ from alerting.storage.targets import TargetHealthStore
 @functools.cache
 def config_api_root() -> ConfigApi:
     return config_api(Settings())
-
-
-@functools.cache
-def console_root() -> Console:
-    settings = Settings()
-    return Console(config_api(settings), ZoneInfo(settings.account_timezone))
 
 
 def config_api(settings: Settings) -> ConfigApi:
