@@ -52,13 +52,17 @@ def _parse_once_per_process() -> None:
     backends.list_of_moto_modules = lambda: modules
 
 
+_receiving = threading.Lock()
+
+
 def _keep_fifo_order_on_redelivery() -> None:
     """Makes moto hand out a FIFO group's messages in order when several become visible again.
 
     moto counts a group as in flight while any of its received messages has not been received again, even
     when their visibility timeouts have ended, and decides that once per long poll while releasing messages
     one by one: of a group's messages that became visible again, a later one could be delivered first. SQS
-    holds a group only while one of its messages is invisible, so: that rule, decided afresh on every pass.
+    holds a group only while one of its messages is invisible, so: that rule, decided afresh on every pass,
+    one receive at a time (an event source mapping polls with several threads).
     """
     if getattr(SQSBackend.receive_message, "keeps_fifo_order", False):
         return
@@ -70,11 +74,13 @@ def _keep_fifo_order_on_redelivery() -> None:
     def receive_message(
         backend: SQSBackend, queue_name: str, count: int, wait_seconds: int, *args: Any, **kwargs: Any
     ) -> Any:
-        if not backend.get_queue(queue_name).fifo_queue:
-            return original(backend, queue_name, count, wait_seconds, *args, **kwargs)
         deadline = time.monotonic() + (wait_seconds or 0)
         while True:
-            received = original(backend, queue_name, count, 0, *args, **kwargs)
+            # One receive at a time: moto's receive is not atomic, and an event source polls a queue on
+            # several threads, which could take the same message, or two messages of one FIFO group, at
+            # once. SQS hands a message (and a FIFO group) to one receiver.
+            with _receiving:
+                received = original(backend, queue_name, count, 0, *args, **kwargs)
             if received or time.monotonic() >= deadline:
                 return received
             time.sleep(0.05)
