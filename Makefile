@@ -39,9 +39,9 @@ demo: $(RUNTIME_STAMP) ## Start a local stack (in .local/demo) and watch a Statu
 local: $(RUNTIME_STAMP) ## Run the local stack (moto + the three functions + StatusHub simulator) until Ctrl-C
 	$(BIN)/python -m local.stack --state-dir $(STATE_DIR)
 
-check: $(RUNTIME_STAMP) ## Publish one check: make check MONITOR=<guid> LEVEL=Confirmed [DESCRIPTION=...]
-	$(BIN)/python -m local.check "$(MONITOR)" "$(LEVEL)" --state-dir $(STATE_DIR) \
-		$(if $(DESCRIPTION),--description "$(DESCRIPTION)")
+check: $(RUNTIME_STAMP) ## Publish checks: make check MONITOR="<guid> [<guid>...]" LEVEL=Confirmed [DESCRIPTION=...] [BATCH=1]
+	$(BIN)/python -m local.check $(MONITOR) "$(LEVEL)" --state-dir $(STATE_DIR) \
+		$(if $(DESCRIPTION),--description "$(DESCRIPTION)") $(if $(BATCH),--batch)
 
 lint: $(STAMP) ## ruff, ruff format --check, mypy --strict, import-linter, sam validate --lint
 	$(BIN)/ruff check .

@@ -37,14 +37,43 @@ def lambda_handler(event, context: LambdaContext):
     return {}
 """
 
-# Times the import only (not interpreter start-up, which Lambda pays the same for every handler).
-PROBE = (
-    "import time, importlib, sys; t = time.perf_counter(); importlib.import_module(sys.argv[1]); "
-    "print(time.perf_counter() - t)"
-)
+# Times the import only (not interpreter start-up, which Lambda pays the same for every handler). Packages
+# installed here but absent from Lambda (dev tools: rich and click make httpx import its command line)
+# cannot be imported, as in the function: `import` raises ImportError for the names in argv[2].
+PROBE = """
+import importlib, importlib.abc, sys, time
+absent = frozenset(filter(None, sys.argv[2].split(",")))
+
+class Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in absent:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Absent())
+t = time.perf_counter()
+importlib.import_module(sys.argv[1])
+print(time.perf_counter() - t)
+"""
+# What the Lambda runtime provides besides the layer (the Python runtimes ship boto3).
+RUNTIME_PROVIDED = ["boto3"]
 
 
-def _import_seconds(module: str, path: list[Path]) -> float:
+def absent_from_lambda() -> list[str]:
+    """Top-level modules installed here that neither the layer's requirements nor the runtime provide."""
+    present = set(_requirement_closure([*_layer_requirements(), *RUNTIME_PROVIDED]))
+    return sorted(
+        module
+        for module, distributions in metadata.packages_distributions().items()
+        if not any(_normalized(name) in present for name in distributions)
+    )
+
+
+def _normalized(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def _import_seconds(module: str, path: list[Path], absent: list[str]) -> float:
     environment = {
         **os.environ,
         **ENVIRONMENT,
@@ -53,7 +82,11 @@ def _import_seconds(module: str, path: list[Path]) -> float:
     }
     environment["PYTHONDONTWRITEBYTECODE"] = "1"
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, module], env=environment, capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE, module, ",".join(absent)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return float(out.strip().splitlines()[-1])
 
@@ -66,9 +99,10 @@ def import_times(samples: int = SAMPLES) -> dict[str, dict[str, float]]:
         for name in HANDLERS:
             targets[name] = (f"{name}.app", [ROOT / "functions", ROOT / "layers" / "shared"])
         seconds: dict[str, list[float]] = {name: [] for name in targets}
+        absent = absent_from_lambda()
         for _ in range(samples):
             for name, (module, path) in targets.items():
-                seconds[name].append(_import_seconds(module, path))
+                seconds[name].append(_import_seconds(module, path, absent))
     baseline = statistics.median(seconds["bare Powertools handler"])
     return {
         name: {
@@ -87,7 +121,7 @@ def _requirement_closure(requirements: list[str]) -> dict[str, metadata.Distribu
     queue = [Requirement(line) for line in requirements]
     while queue:
         requirement = queue.pop()
-        name = requirement.name.lower().replace("_", "-")
+        name = _normalized(requirement.name)
         try:
             distribution = metadata.distribution(name)
         except metadata.PackageNotFoundError:
@@ -103,19 +137,22 @@ def _requirement_closure(requirements: list[str]) -> dict[str, metadata.Distribu
     return found
 
 
+def _layer_requirements() -> list[str]:
+    return [
+        line.strip()
+        for line in (ROOT / "layers" / "shared" / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
 def layer_size() -> dict[str, Any]:
     """Unzipped size of what `sam build` puts in the layer: the requirements' installed files + alerting.
 
     Measured from this environment's installed packages (not a fresh arm64 download): pure-Python files are
     the same; compiled ones (pydantic-core) differ a little by platform.
     """
-    lines = [
-        line.strip()
-        for line in (ROOT / "layers" / "shared" / "requirements.txt").read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
     by_package: dict[str, int] = {}
-    for name, distribution in _requirement_closure(lines).items():
+    for name, distribution in _requirement_closure(_layer_requirements()).items():
         total = 0
         for file in distribution.files or []:
             path = Path(str(distribution.locate_file(file)))

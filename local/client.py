@@ -25,6 +25,9 @@ from pydantic import ValidationError
 
 from local.stack import STACK_FILE, StackInfo
 
+# The most checks one MonitorCheckBatch event carries (alerting.models.check.MAX_CHECKS_PER_BATCH).
+CHECKS_PER_BATCH_EVENT = 100
+
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -156,8 +159,9 @@ class StackClient:
         )
 
     # Check results, published as the monitoring system would
-    def publish_checks(self, *details: dict[str, Any], spacing: float = 0.0) -> None:
-        """Publish check results; with `spacing`, one at a time that many seconds apart.
+    def publish_checks(self, *details: dict[str, Any], spacing: float = 0.0, batched: bool = False) -> None:
+        """Publish check results; with `spacing`, one at a time that many seconds apart; `batched`: as
+        MonitorCheckBatch events of up to 100 checks each (EventBridge bills per event).
 
         EventBridge invokes the evaluator concurrently, so checks published together may be evaluated
         in any order (and a check older than one already evaluated is ignored, as it should be). Real
@@ -170,14 +174,20 @@ class StackClient:
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
-        batch = 1 if spacing else 10
+        if batched:
+            # One entry per batch event: put_events takes up to 10 entries, each up to 256 KB.
+            details = tuple(
+                {"Checks": list(details[start : start + CHECKS_PER_BATCH_EVENT])}
+                for start in range(0, len(details), CHECKS_PER_BATCH_EVENT)
+            )
+        batch = 1 if spacing or batched else 10
         for start in range(0, len(details), batch):
             if start and spacing:
                 time.sleep(spacing)
             entries = [
                 {
                     "Source": "monitoring.checks",
-                    "DetailType": "MonitorCheck",
+                    "DetailType": "MonitorCheckBatch" if batched else "MonitorCheck",
                     "Detail": json.dumps(detail),
                     "EventBusName": self.info.event_bus_name,
                 }

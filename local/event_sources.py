@@ -5,7 +5,8 @@ mappings and schedules.
   without Docker); `EventBridgeBridge` polls it and hands each event to an async invoke on a small pool,
   because AWS runs them concurrently.
 - SQS -> function: `SqsEventSource` does what the event source mapping does, partial batch failures
-  included; it can be paused and resumed (a cold start) for chaos runs.
+  included, with as many batches in flight at once as the mapping starts with on AWS (`pollers`); it can
+  be paused and resumed (a cold start) for chaos runs.
 - EventBridge Scheduler -> function: `Schedule` invokes with the schedule's input every period.
 
 Each calls `LocalFunction.invoke` (see `local.lambda_runtime`) and nothing else of the function: every
@@ -40,6 +41,17 @@ log = logging.getLogger("local.event_sources")
 _SQS_BATCH_MAX = 10
 # While a batching window is open, how long to wait before asking an empty queue again.
 _GATHER_PAUSE_S = 0.05
+# Batches in flight at once. A standard queue's event source mapping starts with five pollers (and adds
+# more over minutes); a FIFO queue's scales to its active message groups, each group's batches one at a
+# time in order (moto holds a group while any of its messages is in flight), bounded here by the same
+# environments a laptop affords: one poller per batch means a burst waits on one invoke after another.
+STANDARD_QUEUE_POLLERS = 5
+FIFO_QUEUE_POLLERS = 10
+
+
+def pollers_for(queue_url: str) -> int:
+    """How many batches the event source mapping of this queue works on at once (see above)."""
+    return FIFO_QUEUE_POLLERS if queue_url.endswith(".fifo") else STANDARD_QUEUE_POLLERS
 
 
 class InFlight:
@@ -185,30 +197,41 @@ class SqsEventSource:
     stop: threading.Event
     # MaximumBatchingWindowInSeconds: how long to keep gathering once the first message is in hand.
     batching_window_s: float = 0.0
+    # How many threads run `run` at once: the batches the mapping has in flight (`pollers_for`).
+    pollers: int = 1
     enabled: threading.Event = field(default_factory=threading.Event)
-    # Held while a batch is in hand, so pausing waits for it rather than abandoning it.
-    busy: threading.Lock = field(default_factory=threading.Lock)
     restarts: int = 0
+    # Batches in hand, so pausing waits for them rather than abandoning them.
+    _in_hand: int = 0
+    _changed: threading.Condition = field(default_factory=threading.Condition)
 
     def __post_init__(self) -> None:
         self.enabled.set()
 
     def run(self) -> None:
+        """One poller: receives a batch, invokes, acknowledges, until `stop`; `pollers` of them run."""
         while not self.stop.is_set():
             if not self.enabled.wait(0.2):
                 continue
+            with self._changed:
+                if not self.enabled.is_set():
+                    continue
+                self._in_hand += 1
             try:
-                with self.busy:
-                    if self.enabled.is_set():
-                        self.poll_once()
+                self.poll_once()
             except Exception:
                 log.exception("polling %s for %s failed", self.queue_url, self.function.logical_id)
                 self.stop.wait(1)
+            finally:
+                with self._changed:
+                    self._in_hand -= 1
+                    self._changed.notify_all()
 
     def pause(self) -> None:
-        self.enabled.clear()
-        with self.busy:
-            pass  # the batch in hand is finished and acknowledged
+        with self._changed:
+            self.enabled.clear()
+            # Every batch in hand is finished and acknowledged.
+            self._changed.wait_for(lambda: self._in_hand == 0)
 
     def resume(self) -> None:
         if not self.enabled.is_set():

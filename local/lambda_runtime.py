@@ -206,8 +206,9 @@ class LocalFunction:
         if module is None:
             return
         for value in vars(module).values():
-            # A handler's root may live in alerting.composition (the handler holds a reference to it).
-            own = getattr(value, "__module__", "") in (module.__name__, "alerting.composition")
+            # A handler's root lives in alerting.roots (the handler holds a reference to it).
+            defined_in = getattr(value, "__module__", None) or ""
+            own = defined_in == module.__name__ or defined_in.startswith("alerting.roots.")
             if own and callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
 

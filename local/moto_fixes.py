@@ -14,6 +14,8 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+import jsonpath_ng.ext
+from moto import backends
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -29,6 +31,28 @@ def apply() -> None:
     _keep_fifo_order_on_redelivery()
     _serialize_dynamodb()
     _query_one_partition()
+    _parse_once_per_process()
+
+
+def _parse_once_per_process() -> None:
+    """Makes moto's per-request lookups that never change cost once per process, not once per request.
+
+    For every event put on a bus, moto parses the eight JSONPaths of a target's default input afresh (each
+    parse builds a yacc parser: some 11 ms of CPU per event on a quiet machine); for every
+    request, moto's server lists its own package directory to find the service. AWS pays neither: a burst
+    of check results published to the bus waited on the CPU they took from the evaluator and deliveries.
+    """
+    parse = getattr(jsonpath_ng.ext, "parse")  # noqa: B009 (not in the stubs' exports)
+    if hasattr(parse, "cache_info"):
+        return
+    # moto imports `parse` inside the function, so the module attribute is what it calls; a parsed path
+    # is only read afterwards (`find`), so one serves every thread.
+    setattr(jsonpath_ng.ext, "parse", functools.lru_cache(maxsize=256)(parse))  # noqa: B010
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+
+
+_receiving = threading.Lock()
 
 
 def _keep_fifo_order_on_redelivery() -> None:
@@ -37,7 +61,8 @@ def _keep_fifo_order_on_redelivery() -> None:
     moto counts a group as in flight while any of its received messages has not been received again, even
     when their visibility timeouts have ended, and decides that once per long poll while releasing messages
     one by one: of a group's messages that became visible again, a later one could be delivered first. SQS
-    holds a group only while one of its messages is invisible, so: that rule, decided afresh on every pass.
+    holds a group only while one of its messages is invisible, so: that rule, decided afresh on every pass,
+    one receive at a time (an event source mapping polls with several threads).
     """
     if getattr(SQSBackend.receive_message, "keeps_fifo_order", False):
         return
@@ -49,11 +74,13 @@ def _keep_fifo_order_on_redelivery() -> None:
     def receive_message(
         backend: SQSBackend, queue_name: str, count: int, wait_seconds: int, *args: Any, **kwargs: Any
     ) -> Any:
-        if not backend.get_queue(queue_name).fifo_queue:
-            return original(backend, queue_name, count, wait_seconds, *args, **kwargs)
         deadline = time.monotonic() + (wait_seconds or 0)
         while True:
-            received = original(backend, queue_name, count, 0, *args, **kwargs)
+            # One receive at a time: moto's receive is not atomic, and an event source polls a queue on
+            # several threads, which could take the same message, or two messages of one FIFO group, at
+            # once. SQS hands a message (and a FIFO group) to one receiver.
+            with _receiving:
+                received = original(backend, queue_name, count, 0, *args, **kwargs)
             if received or time.monotonic() >= deadline:
                 return received
             time.sleep(0.05)

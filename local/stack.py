@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict
 
 from local import moto_fixes, status_pages
 from local.api_gateway import CONTROL_PREFIX, add_template_route
-from local.event_sources import InFlight, Schedule, SqsEventSource, bridge_rule
+from local.event_sources import InFlight, Schedule, SqsEventSource, bridge_rule, pollers_for
 from local.lambda_runtime import DEFAULT_CONCURRENCY, ProcessEnvironment, load_functions
 from local.provisioning import REGION, STACK_NAME, TemplateError, load_template, provision_template
 from local.stack_options import (
@@ -403,9 +403,11 @@ class LocalStack:
             reports_failures="ReportBatchItemFailures" in properties.get("FunctionResponseTypes", []),
             stop=self._stop,
             batching_window_s=float(properties.get("MaximumBatchingWindowInSeconds", 0)),
+            pollers=pollers_for(queue_url),
         )
         self._event_sources[function.logical_id] = source
-        self._start_thread(source.run, f"{function.logical_id}-sqs")
+        for poller in range(source.pollers):
+            self._start_thread(source.run, f"{function.logical_id}-sqs-{poller}")
 
     def _wire_schedule(self, function: LocalFunction, properties: dict[str, Any]) -> None:
         if properties.get("State", "ENABLED") != "ENABLED":

@@ -16,11 +16,11 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from alerting import composition
 from alerting.intake import SWEEP_SOURCE, ReceivedCheck, process_batch, sweep
 from alerting.messaging.dead_letters import EventDeadLetters
 from alerting.models.check import CheckBatch, CheckResult
 from alerting.observability import logger, metrics, tracer
+from alerting.roots.evaluator import evaluator_root
 
 SINGLE, BATCH = "MonitorCheck", "MonitorCheckBatch"
 
@@ -54,7 +54,7 @@ def _checks(record: SQSRecord, dead_letters: EventDeadLetters) -> list[ReceivedC
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    deps, dead_letters = composition.evaluator_root()
+    deps, dead_letters = evaluator_root()
     if event.get("source") == SWEEP_SOURCE:
         return sweep(deps).summary()
     received = [

@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from alerting.composition import console_root
 from alerting.console.forms import Form
 from alerting.console.rendering import STYLESHEET, render
 from alerting.console.replies import (
@@ -36,6 +35,7 @@ from alerting.console.sign_in import (
 from alerting.console.views import Request
 from alerting.errors import NotFoundError
 from alerting.observability import logger, tracer
+from alerting.roots.console import console_root
 
 app = APIGatewayRestResolver()
 PREFIX = "/console"

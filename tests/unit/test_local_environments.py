@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from werkzeug.test import Client
 
 from local.api_gateway import ApiGateway
+from local.event_sources import SqsEventSource, pollers_for
 from local.lambda_runtime import (
     EnvironmentPool,
     LocalFunction,
@@ -125,3 +126,56 @@ def test_the_event_a_resolver_resolves_is_the_current_threads() -> None:
     thread.join()
     assert seen == ["other"]
     assert BaseRouter.current_event == "main"
+
+
+class OneMessageQueue:
+    """An SQS client stand-in: each receive hands out one new message; deletes are recorded."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sent = 0
+        self.deleted: list[str] = []
+
+    def receive_message(self, **_: Any) -> dict[str, Any]:
+        with self.lock:
+            self.sent += 1
+            number = self.sent
+        message = {"MessageId": f"m{number}", "ReceiptHandle": f"r{number}", "Body": "{}", "MD5OfBody": ""}
+        return {"Messages": [message]}
+
+    def delete_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:  # noqa: N803
+        with self.lock:
+            self.deleted += [entry["ReceiptHandle"] for entry in Entries]
+        return {}
+
+
+def test_an_sqs_event_source_works_on_as_many_batches_at_once_as_it_has_pollers() -> None:
+    gate, queue, stop = Gate(), OneMessageQueue(), threading.Event()
+    source = SqsEventSource(
+        function(gate, size=8),
+        queue,  # type: ignore[arg-type]
+        "url",
+        "arn",
+        batch_size=1,
+        reports_failures=False,
+        stop=stop,
+        pollers=3,
+    )
+    threads = [threading.Thread(target=source.run, daemon=True) for _ in range(source.pollers)]
+    for thread in threads:
+        thread.start()
+    # Three batches held in the handler at once: one poller would hold one and wait.
+    for _ in range(3):
+        assert gate.entered.acquire(timeout=WAIT)
+    pausing = threading.Thread(target=source.pause)
+    pausing.start()
+    pausing.join(0.2)
+    assert pausing.is_alive()  # pausing waits for every batch in hand
+    gate.release.set()
+    pausing.join(WAIT)
+    stop.set()
+    for thread in threads:
+        thread.join(WAIT)
+    assert not pausing.is_alive()
+    assert sorted(queue.deleted) == ["r1", "r2", "r3"]
+    assert pollers_for("https://sqs/123/q.fifo") > pollers_for("https://sqs/123/q") > 1

@@ -8,7 +8,6 @@ from uuid import UUID
 
 from aws_lambda_powertools.event_handler import Response
 
-from alerting.composition import config_api_root
 from alerting.models.api import (
     AlertDefinitionInput,
     AlertDefinitionMonitor,
@@ -21,6 +20,7 @@ from alerting.models.api import (
     LevelIntegrationView,
 )
 from alerting.models.config import AlertDefinition, AlertDefinitionMember, EscalationLevel
+from alerting.roots.config_api import config_api_root
 
 from .shapes import Cursor, LevelId, Take, no_content, page, paged, resource_router
 

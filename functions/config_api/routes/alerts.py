@@ -9,7 +9,6 @@ from uuid import UUID
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from alerting.composition import config_api_root
 from alerting.models.api import (
     AlertPage,
     PresetPeriod,
@@ -20,6 +19,7 @@ from alerting.models.api import (
     SortDirection,
 )
 from alerting.models.delivery import DeliveryAttempt
+from alerting.roots.config_api import config_api_root
 
 from .shapes import Cursor, HistoryTake, resource_router
 

@@ -8,7 +8,6 @@ from uuid import UUID
 
 from aws_lambda_powertools.event_handler import Response
 
-from alerting.composition import config_api_root
 from alerting.models.api import (
     IntegrationInput,
     IntegrationPatch,
@@ -20,6 +19,7 @@ from alerting.models.api import (
 )
 from alerting.models.config import IntegrationService
 from alerting.models.delivery import TargetHealth
+from alerting.roots.config_api import config_api_root
 
 from .shapes import Cursor, Take, no_content, page, paged, resource_router
 

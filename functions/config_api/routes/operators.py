@@ -8,9 +8,9 @@ from uuid import UUID
 
 from aws_lambda_powertools.event_handler import Response
 
-from alerting.composition import config_api_root
 from alerting.models.api import OperatorInput, OperatorPatch
 from alerting.models.config import Operator
+from alerting.roots.config_api import config_api_root
 
 from .shapes import Cursor, Take, no_content, page, paged, resource_router
 

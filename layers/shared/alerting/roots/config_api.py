@@ -1,0 +1,73 @@
+"""The config API's root: the facade its routes call."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+
+import boto3
+
+from alerting.api.configuration import Configuration
+from alerting.api.facade import ConfigApi
+from alerting.api.monitor_alerting import MonitorAlerting
+from alerting.delivery.replay import Replay
+from alerting.delivery.test_send import IntegrationTester
+from alerting.delivery.transport import AddressPolicy
+from alerting.messaging.delivery_queue import DeliveryQueue
+from alerting.roots.delivery import (
+    account,
+    channels,
+    delivery_client,
+    delivery_log,
+    delivery_queue,
+    secret_resolver,
+)
+from alerting.roots.tables import table
+from alerting.settings import Settings
+from alerting.storage.alert_definitions import AlertDefinitions
+from alerting.storage.alert_history import AlertHistory
+from alerting.storage.integrations import Integrations
+from alerting.storage.monitor_groups import MonitorGroups
+from alerting.storage.monitors import Monitors
+from alerting.storage.operators import Operators
+from alerting.storage.targets import TargetHealthStore
+
+
+@functools.cache
+def config_api_root() -> ConfigApi:
+    return config_api(Settings())
+
+
+def config_api(settings: Settings) -> ConfigApi:
+    stored = table(settings)
+    monitors, definitions, integrations = Monitors(stored), AlertDefinitions(stored), Integrations(stored)
+    operators, groups = Operators(stored), MonitorGroups(stored)
+    log = delivery_log(settings, stored)
+    return ConfigApi(
+        configuration=Configuration(
+            monitors,
+            definitions,
+            integrations,
+            operators,
+            account(settings),
+            address_policy=AddressPolicy(settings.allowed_private_networks),
+        ),
+        monitor_alerting=MonitorAlerting(monitors, groups, AlertHistory(stored)),
+        monitors=monitors,
+        definitions=definitions,
+        integrations=integrations,
+        operators=operators,
+        groups=groups,
+        delivery_log=log,
+        # Test sends go through the delivery client: the same SSRF checks, pinning, timeout, no redirects.
+        tester=IntegrationTester(
+            integrations,
+            monitors,
+            channels(settings, stored),
+            delivery_client(settings),
+            secrets=secret_resolver(settings),
+        ),
+        targets=TargetHealthStore(stored),
+        replay=Replay(log, delivery_queue(settings), lambda: uuid.uuid4().hex),
+        event_dead_letters=DeliveryQueue(boto3.client("sqs"), "", settings.evaluator_dlq_url),
+    )
