@@ -22,7 +22,7 @@ from alerting.models.api import (
 )
 from alerting.models.config import AlertDefinition, AlertDefinitionMember, EscalationLevel
 
-from .shapes import Cursor, LevelId, Take, no_content, page, resource_router
+from .shapes import Cursor, LevelId, Take, if_match, no_content, page, resource_router
 
 router = resource_router()
 
@@ -55,7 +55,7 @@ def replace_definition(alertDefinitionGuid: UUID, body: AlertDefinitionInput) ->
 
 @router.patch(DEFINITION)
 def patch_definition(alertDefinitionGuid: UUID, body: AlertDefinitionPatch) -> Response[None]:
-    config_api_root().patch_definition(alertDefinitionGuid, body)
+    config_api_root().patch_definition(alertDefinitionGuid, body, if_match(router))
     return no_content()
 
 

@@ -21,7 +21,7 @@ from alerting.models.api import (
 from alerting.models.config import IntegrationService
 from alerting.models.delivery import TargetHealth
 
-from .shapes import Cursor, Take, no_content, page, resource_router
+from .shapes import Cursor, Take, if_match, no_content, page, resource_router
 
 router = resource_router()
 
@@ -43,7 +43,7 @@ def get_integration(integrationGuid: UUID) -> IntegrationView:
 
 @router.patch("/Integration/<integrationGuid>")
 def patch_integration(integrationGuid: UUID, body: IntegrationPatch) -> Response[None]:
-    config_api_root().patch_integration(integrationGuid, body)
+    config_api_root().patch_integration(integrationGuid, body, if_match(router))
     return no_content()
 
 

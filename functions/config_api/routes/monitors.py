@@ -12,7 +12,7 @@ from alerting.composition import config_api_root
 from alerting.models.api import DecisionPage, MonitorInput, MonitorPatch
 from alerting.models.config import MaintenancePeriod, Monitor
 
-from .shapes import Cursor, HistoryTake, Take, no_content, page, resource_router
+from .shapes import Cursor, HistoryTake, Take, if_match, no_content, page, resource_router, with_etag
 
 router = resource_router()
 
@@ -28,25 +28,26 @@ def create_monitor(body: MonitorInput) -> Monitor:
 
 
 @router.get("/Monitor/<monitorGuid>")
-def get_monitor(monitorGuid: UUID) -> Monitor:
-    return config_api_root().get_monitor(monitorGuid)
+def get_monitor(monitorGuid: UUID) -> Response[Monitor]:
+    found = config_api_root().get_monitor_versioned(monitorGuid)
+    return with_etag(found.config, found.version)
 
 
 @router.put("/Monitor/<monitorGuid>")
 def replace_monitor(monitorGuid: UUID, body: MonitorInput) -> Response[None]:
-    config_api_root().replace_monitor(monitorGuid, body)
+    config_api_root().replace_monitor(monitorGuid, body, if_match(router))
     return no_content()
 
 
 @router.patch("/Monitor/<monitorGuid>")
 def patch_monitor(monitorGuid: UUID, body: MonitorPatch) -> Response[None]:
-    config_api_root().patch_monitor(monitorGuid, body)
+    config_api_root().patch_monitor(monitorGuid, body, if_match(router))
     return no_content()
 
 
 @router.delete("/Monitor/<monitorGuid>")
 def delete_monitor(monitorGuid: UUID) -> Response[None]:
-    config_api_root().delete_monitor(monitorGuid)
+    config_api_root().delete_monitor(monitorGuid, if_match(router))
     return no_content()
 
 
