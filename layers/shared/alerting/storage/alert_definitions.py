@@ -16,7 +16,7 @@ from alerting.models.config import (
     LevelIntegration,
 )
 from alerting.storage import keys, membership
-from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.config_repository import ConfigKind, ConfigRepository, Versioned, version_of
 from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
@@ -98,14 +98,23 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
         return [levels[i] for i in sorted(levels)]
 
     def level(self, guid: UUID, level_id: int) -> EscalationLevel:
-        levels = self._load(guid).levels
+        return self.level_versioned(guid, level_id).config
+
+    def level_versioned(self, guid: UUID, level_id: int) -> Versioned[EscalationLevel]:
+        """A level with the version of its definition's item, which holds the levels."""
+        item = self._item(guid)
+        levels = _definition(item).levels
         if level_id not in levels:
             raise NotFoundError("EscalationLevel", f"{guid}/{level_id}")
-        return levels[level_id]
+        return Versioned(levels[level_id], version_of(item))
 
-    def replace_level(self, guid: UUID, level: EscalationLevel) -> None:
+    def replace_level(self, guid: UUID, level: EscalationLevel, version: int | None = None) -> None:
         self._update_existing(
-            guid, "SET Levels.#id = :level", {":level": level.to_json_dict()}, names={"#id": str(level.id)}
+            guid,
+            "SET Levels.#id = :level",
+            {":level": level.to_json_dict()},
+            names={"#id": str(level.id)},
+            version=version,
         )
 
     def members(self, guid: UUID) -> list[AlertDefinitionMember]:
@@ -137,22 +146,25 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
         return [LevelIntegration.model_validate(item["Config"]) for item in items]
 
     def level_integration(self, guid: UUID, level_id: int, integration_guid: UUID) -> LevelIntegration:
-        with translated_errors():
-            item = self._table.get_item(
-                Key=keys.level_integration(guid, level_id, integration_guid), ConsistentRead=True
-            ).get("Item")
-        if item is None:
-            raise NotFoundError(LEVEL_INTEGRATION, f"{guid}/{level_id}/{integration_guid}")
-        return LevelIntegration.model_validate(item["Config"])
+        return self.level_integration_versioned(guid, level_id, integration_guid).config
+
+    def level_integration_versioned(
+        self, guid: UUID, level_id: int, integration_guid: UUID
+    ) -> Versioned[LevelIntegration]:
+        key = keys.level_integration(guid, level_id, integration_guid)
+        name = f"{guid}/{level_id}/{integration_guid}"
+        return self._get_versioned(key, LEVEL_INTEGRATION, name, LevelIntegration)
 
     def attach(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
         self.level(guid, level_id)
         key = keys.level_integration(guid, level_id, attached.integration_guid)
         self._put_new(key, LEVEL_INTEGRATION, attached.integration_guid, attached)
 
-    def replace_level_integration(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
+    def replace_level_integration(
+        self, guid: UUID, level_id: int, attached: LevelIntegration, version: int
+    ) -> None:
         key = keys.level_integration(guid, level_id, attached.integration_guid)
-        self._put_existing(key, LEVEL_INTEGRATION, attached.integration_guid, attached)
+        self._put_existing(key, LEVEL_INTEGRATION, attached.integration_guid, attached, version)
 
     def detach(self, guid: UUID, level_id: int, integration_guid: UUID) -> None:
         key = keys.level_integration(guid, level_id, integration_guid)

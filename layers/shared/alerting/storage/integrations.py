@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from alerting.errors import NotFoundError
 from alerting.models.config import Integration, IntegrationService
 from alerting.storage import keys
-from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.config_repository import ConfigKind, ConfigRepository, Versioned
 from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
@@ -59,20 +58,21 @@ class Integrations(ConfigRepository[Integration]):
         return {service.integration_service_guid: service for service in services}
 
     def service(self, guid: UUID, service_guid: UUID) -> IntegrationService:
-        with translated_errors():
-            item = self._table.get_item(Key=keys.service(guid, service_guid), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFoundError(SERVICE, str(service_guid))
-        return IntegrationService.model_validate(item["Config"])
+        return self.service_versioned(guid, service_guid).config
+
+    def service_versioned(self, guid: UUID, service_guid: UUID) -> Versioned[IntegrationService]:
+        return self._get_versioned(
+            keys.service(guid, service_guid), SERVICE, service_guid, IntegrationService
+        )
 
     def add_service(self, guid: UUID, service: IntegrationService) -> None:
         self.get(guid)
         service_guid = service.integration_service_guid
         self._put_new(keys.service(guid, service_guid), SERVICE, service_guid, service)
 
-    def replace_service(self, guid: UUID, service: IntegrationService) -> None:
+    def replace_service(self, guid: UUID, service: IntegrationService, version: int) -> None:
         service_guid = service.integration_service_guid
-        self._put_existing(keys.service(guid, service_guid), SERVICE, service_guid, service)
+        self._put_existing(keys.service(guid, service_guid), SERVICE, service_guid, service, version)
 
     def delete_service(self, guid: UUID, service_guid: UUID) -> None:
         self._delete_existing(keys.service(guid, service_guid), SERVICE, service_guid)

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
 from alerting.storage import keys
+from alerting.storage.config_repository import VERSION
 from alerting.storage.dynamo import failed_conditions, translated_errors
 
 if TYPE_CHECKING:
@@ -85,8 +86,10 @@ def _monitor_set(table: Table, holder: Holder, monitor_guid: UUID, action: str) 
         "Update": {
             "TableName": table.name,
             "Key": keys.monitor(monitor_guid),
-            "UpdateExpression": f"{action} {holder.monitor_attribute} :guid",
+            # Moving the monitor's version makes a delete that read the members before this retry.
+            "UpdateExpression": f"{action} {holder.monitor_attribute} :guid "
+            f"SET {VERSION} = if_not_exists({VERSION}, :zero) + :one",
             "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": {":guid": {str(holder.guid)}},
+            "ExpressionAttributeValues": {":guid": {str(holder.guid)}, ":zero": 0, ":one": 1},
         }
     }
