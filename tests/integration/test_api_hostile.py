@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,3 +55,71 @@ def test_hostile_monitor_fields_get_4xx_or_success_never_5xx(api: ApiCall, name:
     text = json.dumps({"Name": name, "Notes": notes})
     status, _ = api("POST", "/Monitor", text)
     assert status < 500
+
+
+# DESIGN §3 Limits, one case at each limit: the largest allowed value is stored, one more is refused
+# with a 400 naming the field (README "Security", limits table).
+SLACK = {"Name": "Chat", "Type": "Slack", "Variables": {"Url": "https://hooks.example/services/T0/B0/x"}}
+
+
+def _hook(**step: object) -> dict[str, object]:
+    return {"Name": "Hook", "Type": "Webhook", "Steps": [{"Url": "https://hooks.example/in", **step}]}
+
+
+LIMITS = {
+    "Name": (200, lambda n: ("/Monitor", {"Name": "n" * n})),
+    "Notes": (8 * 1024, lambda n: ("/Monitor", {"Name": "x", "Notes": "n" * n})),
+    "Url": (2 * 1024, lambda n: ("/Monitor", {"Name": "x", "Url": "https://a.example/" + "u" * (n - 18)})),
+    "CustomFields": (
+        100,
+        lambda n: ("/Monitor", {"Name": "x", "CustomFields": [{"Name": f"f{i}"} for i in range(n)]}),
+    ),
+    "Steps": (32 * 1024, lambda n: ("/Integration", _hook(Body='"' + "b" * (n - 2) + '"'))),
+    "Variables": (
+        100,
+        lambda n: (
+            "/Integration",
+            {**SLACK, "Variables": {**SLACK["Variables"], **{f"V{i}": "" for i in range(n - 1)}}},
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("field", list(LIMITS))
+def test_each_api_limit_takes_its_largest_value_and_refuses_one_more(api: ApiCall, field: str) -> None:
+    limit, request = LIMITS[field]
+    stored = api("POST", *request(limit))
+    assert stored[0] == 201, str(stored[1])[:300]
+    status, body = api("POST", *request(limit + 1))
+    assert (status, body["Messages"][0]["Field"]) == (400, field)
+
+
+def test_headers_are_bounded_and_named_as_a_request_can_carry_them(api: ApiCall) -> None:
+    many = {f"X-H{i}": "v" for i in range(51)}
+    for headers in (many, {"X Bad": "v"}, {"X-Ok": "a\r\nInjected: yes"}):
+        status, body = api("POST", "/Integration", _hook(Headers=headers))
+        assert (status, body["Messages"][0]["Field"]) == (400, "Steps"), headers
+
+
+@pytest.mark.parametrize(
+    "since", ["2100-01-01T00:00:00+00:00", "1999-12-31T23:59:59+00:00", "2026-01-01T00:00:00"]
+)
+def test_redrive_dates_carry_an_offset_and_lie_within_2000_to_2099(api: ApiCall, since: str) -> None:
+    status, body = api("POST", "/DeadLetter/Redrive", {"Since": since})
+    assert (status, body["Messages"][0]["Field"]) == (400, "Since")
+
+
+def test_json_encode_nested_900_deep_is_a_bad_request_not_a_crash(api: ApiCall) -> None:
+    body = "{{@JsonEncode(" * 900 + "x" + ")}}" * 900
+    status, _ = api("POST", "/Integration", _hook(Body=body[: 32 * 1024]))
+    assert 400 <= status < 500
+
+
+def test_a_level_variable_that_is_not_a_url_is_refused_and_the_level_still_lists(api: ApiCall) -> None:
+    _, definition = api("POST", "/AlertDefinition", {"AlertName": "Prod"})
+    _, chat = api("POST", "/Integration", {**SLACK, "PerLevelVariables": ["Target"]})
+    level = f"/AlertDefinition/{definition['AlertDefinitionGuid']}/EscalationLevel/1/Integration"
+    attach = {"IntegrationGuid": chat["IntegrationGuid"], "VariableValues": {"TargetUrl": "http://[::1"}}
+    status, _ = api("POST", level, attach)
+    assert 400 <= status < 500
+    assert api("GET", level) == (200, [])

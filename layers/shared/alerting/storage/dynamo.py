@@ -139,3 +139,27 @@ def page_of_kind(
         if not last or len(found) >= limit:
             return found, encode_cursor(last)
         query |= {"ExclusiveStartKey": last, "Limit": limit - len(found)}
+
+
+def delete_with(table: Table, key: keys.Key, companion: dict[str, Any], missing: AlertingError) -> None:
+    """Delete an item that must exist together with one more write (its other side); `missing` if it
+    does not exist."""
+    operations: list[Any] = [
+        {"Delete": {"TableName": table.name, "Key": key, "ConditionExpression": "attribute_exists(PK)"}},
+        companion,
+    ]
+    with failed_condition_raises(missing):
+        table.meta.client.transact_write_items(TransactItems=operations)
+
+
+def transact(table: Table, operations: list[Any], *failures: AlertingError | None) -> None:
+    """One transaction; when it is cancelled, the error given for the first operation whose condition
+    failed is raised (None, or none given: the ConcurrentUpdateError itself)."""
+    try:
+        with translated_errors():
+            table.meta.client.transact_write_items(TransactItems=operations)
+    except ConcurrentUpdateError as exc:
+        for failed, error in zip(failed_conditions(exc), failures, strict=False):
+            if failed and error is not None:
+                raise error from exc
+        raise

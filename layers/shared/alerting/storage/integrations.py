@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from alerting.models.config import Integration, IntegrationService
-from alerting.storage import keys
+from alerting.storage import keys, level_links
 from alerting.storage.config_repository import ConfigKind, ConfigRepository, Versioned
 from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
@@ -36,8 +36,8 @@ class Integrations(ConfigRepository[Integration]):
         super().__init__(table, INTEGRATION)
 
     def delete(self, guid: UUID) -> None:
-        """Delete the integration and its services; levels still naming it skip it from then on."""
-        self.get(guid)
+        """Delete the integration, the level items attaching it (together), then its services."""
+        level_links.delete_linked(self._table, level_links.Linked(KIND, guid, keys.integration(guid)))
         items = query_all(
             self._table,
             KeyConditionExpression="PK = :pk",
