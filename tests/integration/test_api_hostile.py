@@ -117,9 +117,44 @@ def test_json_encode_nested_900_deep_is_a_bad_request_not_a_crash(api: ApiCall) 
 
 def test_a_level_variable_that_is_not_a_url_is_refused_and_the_level_still_lists(api: ApiCall) -> None:
     _, definition = api("POST", "/AlertDefinition", {"AlertName": "Prod"})
-    _, chat = api("POST", "/Integration", {**SLACK, "PerLevelVariables": ["Target"]})
+    _, hook = api("POST", "/Integration", {**_hook(), "PerLevelVariables": ["Target"]})
     level = f"/AlertDefinition/{definition['AlertDefinitionGuid']}/EscalationLevel/1/Integration"
-    attach = {"IntegrationGuid": chat["IntegrationGuid"], "VariableValues": {"TargetUrl": "http://[::1"}}
-    status, _ = api("POST", level, attach)
-    assert 400 <= status < 500
+    attach = {"IntegrationGuid": hook["IntegrationGuid"], "VariableValues": {"Target": "http://[::1"}}
+    status, body = api("POST", level, attach)
+    assert (status, body["Messages"][0]["Field"]) == (400, "VariableValues.Target")
     assert api("GET", level) == (200, [])
+
+
+HOSTILE_TEXT = st.one_of(
+    st.text(),
+    st.sampled_from(
+        ["\u202eevil", "<!channel>", "<https://evil|click>", "\x00\r\nX: y", "{{@JsonEncode(", "\ud800"]
+    ),
+    st.just("x" * 300_000),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=HOSTILE_TEXT, header=HOSTILE_TEXT, value=HOSTILE_TEXT, body=HOSTILE_TEXT)
+def test_hostile_integration_steps_get_4xx_or_success_never_5xx(
+    api: ApiCall, name: str, header: str, value: str, body: str
+) -> None:
+    hook = _hook(Headers={header: value}, Body=body)
+    status, _ = api("POST", "/Integration", json.dumps({**hook, "Name": name}))
+    assert status < 500
+
+
+EXTREME_DATES = st.one_of(
+    st.datetimes().map(lambda moment: moment.isoformat()),
+    st.datetimes(timezones=st.timezones()).map(lambda moment: moment.isoformat()),
+    st.sampled_from(["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2026-13-45T99:99", ""]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=EXTREME_DATES, end=EXTREME_DATES)
+def test_extreme_maintenance_dates_get_4xx_or_success_never_5xx(api: ApiCall, start: str, end: str) -> None:
+    _, monitor = api("POST", "/Monitor", {"Name": "Shop"})
+    period = {"ScheduleMode": "OneTime", "StartDateTime": start, "EndDateTime": end}
+    status, _ = api("POST", f"/Monitor/{monitor['MonitorGuid']}/MaintenancePeriod", period)
+    assert status < 500
