@@ -153,3 +153,10 @@ def test_an_operator_added_to_a_level_while_deleted_does_not_linger(api: ApiCall
         root.delete_operator(operator_guid)
     assert api("GET", f"/Operator/{operator_guid}")[0] == 404
     assert api("GET", f"/AlertDefinition/{guid}/EscalationLevel/1/Member")[1] == []
+
+
+def test_a_deleted_service_leaves_the_levels_that_updated_it(api: ApiCall, linked: dict[str, str]) -> None:
+    level = f"/AlertDefinition/{linked['definition']}/EscalationLevel/1/Integration/{linked['integration']}"
+    assert len(api("GET", level)[1]["StatusHubServiceList"]) == 1
+    assert api("DELETE", f"/Integration/{linked['integration']}/Service/{linked['service']}")[0] == 204
+    assert api("GET", level)[1]["StatusHubServiceList"] == []

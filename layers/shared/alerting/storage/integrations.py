@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from alerting.models.config import Integration, IntegrationService
+from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
+from alerting.models.config import Integration, IntegrationService, LevelIntegration
 from alerting.storage import keys, level_links
-from alerting.storage.config_repository import ConfigKind, ConfigRepository, Versioned
-from alerting.storage.dynamo import query_all, query_prefix, translated_errors
+from alerting.storage.config_repository import VERSION, ConfigKind, ConfigRepository, Versioned, version_of
+from alerting.storage.dynamo import query_all, query_prefix, transact, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -75,7 +76,54 @@ class Integrations(ConfigRepository[Integration]):
         self._put_existing(keys.service(guid, service_guid), SERVICE, service_guid, service, version)
 
     def delete_service(self, guid: UUID, service_guid: UUID) -> None:
-        self._delete_existing(keys.service(guid, service_guid), SERVICE, service_guid)
+        """Delete the service and drop it from every level that updates it, in one transaction (re-read
+        when a level changed meanwhile), so no level keeps a link to a deleted service."""
+        missing = NotFoundError(SERVICE, str(service_guid))
+        for _ in range(level_links.DELETE_TRIES):
+            delete = {
+                "Delete": {
+                    "TableName": self._table.name,
+                    "Key": keys.service(guid, service_guid),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            }
+            try:
+                transact(self._table, [delete, *self._unlinked_levels(guid, service_guid)], missing)
+                return
+            except ConcurrentUpdateError:
+                continue
+        raise AlreadyExistsError(SERVICE, "a concurrent change; retry")
+
+    def _unlinked_levels(self, guid: UUID, service_guid: UUID) -> list[dict[str, Any]]:
+        """The writes that take the service out of the levels attaching this integration, each at the
+        version read."""
+        writes = []
+        for level_key in level_links.level_keys(self._table, keys.integration_partition(guid)):
+            with translated_errors():
+                item = self._table.get_item(Key=level_key, ConsistentRead=True).get("Item")
+            if item is None:
+                continue
+            attached = LevelIntegration.model_validate(item["Config"])
+            kept = [
+                link
+                for link in attached.status_hub_service_list
+                if link.integration_service_guid != service_guid
+            ]
+            if len(kept) == len(attached.status_hub_service_list):
+                continue
+            version = version_of(item)
+            changed = attached.model_copy(update={"status_hub_service_list": kept})
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table.name,
+                        "Item": {**level_key, "Config": changed.to_json_dict(), VERSION: version + 1},
+                        "ConditionExpression": f"{VERSION} = :version",
+                        "ExpressionAttributeValues": {":version": version},
+                    }
+                }
+            )
+        return writes
 
     def config(self, guid: UUID) -> IntegrationConfig | None:
         """The integration and its services in one query; None if it was deleted."""

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 LINKS = "Links"
 # Level items whose back-references fit in one transaction with the head's delete (limit 100 items).
 _PER_TRANSACTION = 49
-_DELETE_TRIES = 5
+DELETE_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def unlink(table: Table, linked: Linked, level_key: keys.Key, kind: str) -> None
 
 def delete_linked(table: Table, linked: Linked) -> None:
     """Delete the object's head and every level item linking to it; NotFoundError if it is gone."""
-    for _ in range(_DELETE_TRIES):
+    for _ in range(DELETE_TRIES):
         with translated_errors():
             head = table.get_item(Key=linked.head, ConsistentRead=True).get("Item")
         if head is None:
@@ -120,6 +120,11 @@ def _delete_head_with(table: Table, linked: Linked, links: object, references: l
         operations.append({"Delete": {"TableName": table.name, "Key": _level_of(reference)}})
     with translated_errors():
         table.meta.client.transact_write_items(TransactItems=operations)
+
+
+def level_keys(table: Table, linked_partition: str) -> list[keys.Key]:
+    """The keys of the level items linking to the object of this partition."""
+    return [_level_of(reference) for reference in query_prefix(table, linked_partition, keys.LINK_PREFIX)]
 
 
 def back_reference_of(level_key: keys.Key, linked_partition: str) -> keys.Key:
