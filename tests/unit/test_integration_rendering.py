@@ -14,11 +14,13 @@ from alerting.integrations import (
     email,
     opsgenie,
     pagerduty,
+    public_type,
     servicenow,
     slack,
     sms,
     spec_for,
     splunk_on_call,
+    stored_type,
     teams,
 )
 from alerting.integrations.uptrends_integration import uptrends_integration_body
@@ -121,3 +123,11 @@ def test_every_type_has_a_spec_and_one_way_to_send(kind: IntegrationType) -> Non
     spec = spec_for(kind)
     assert spec.type is kind
     assert (spec.render is not None) != (kind in SENDERS)
+
+
+@pytest.mark.parametrize("kind", list(IntegrationType))
+def test_every_type_has_an_api_type_that_reads_back_as_itself(kind: IntegrationType) -> None:
+    """The API shows each type as Uptrends' `Type` (with our `Template` for a ready-made GenericWebhook)
+    and a client sending that pair back gets the same type."""
+    shown, template = public_type(kind)
+    assert stored_type(shown.value, template) is kind

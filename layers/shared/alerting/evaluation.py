@@ -27,6 +27,7 @@ from alerting.models.alert import (
     LevelIncident,
     MonitorState,
     ResolvingIncident,
+    monitor_facts,
 )
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import (
@@ -503,12 +504,7 @@ def _make_alert(
         first_error_description=state.first_error_description,
         consecutive_errors=state.consecutive_errors,
         reminder_number=reminder_number,
-        monitor_guid=monitor.monitor_guid,
-        monitor_name=monitor.name,
-        monitor_type=monitor.monitor_type,
-        monitor_url=monitor.url,
-        monitor_notes=monitor.notes,
-        custom_fields=monitor.custom_fields,
+        **monitor_facts(monitor),
         alert_definition_guid=definition.definition.alert_definition_guid,
         alert_definition_name=definition.definition.alert_name,
         escalation_level_id=level.id,

@@ -28,7 +28,7 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from alerting.errors import InvalidInputError, TemplateError
-from alerting.models.alert import Alert, AlertType
+from alerting.models.alert import Alert, AlertType, monitor_facts
 from alerting.models.config import (
     CustomField,
     FunctionType,
@@ -535,12 +535,7 @@ def sample_alert(alert_type: AlertType, now: datetime, monitor: Monitor | None =
         error_description='HTTP 503 "Service Unavailable" <sample>',
         first_error_description="HTTP 503 Service Unavailable",
         consecutive_errors=3,
-        monitor_guid=shown.monitor_guid,
-        monitor_name=shown.name,
-        monitor_type=shown.monitor_type,
-        monitor_url=shown.url,
-        monitor_notes=shown.notes,
-        custom_fields=shown.custom_fields,
+        **monitor_facts(shown),
         alert_definition_guid=UUID("00000000-0000-4000-8000-00000000a004"),
         alert_definition_name="Sample alert definition",
         escalation_level_id=1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alerting.integrations.spec import IntegrationSpec, OutgoingRequest, Rendering
+from alerting.integrations.spec import hook_message_spec
 from alerting.integrations.wording import COLOURS, Values, clip, detail, headline, slack_escaped
 from alerting.models.alert import Alert
 from alerting.models.config import IntegrationType
@@ -64,15 +64,4 @@ def slack_message(alert: Alert, values: Values) -> dict[str, Any]:
     }
 
 
-def render(given: Rendering) -> OutgoingRequest:
-    body = slack_message(given.alert, given.values)
-    return OutgoingRequest("POST", given.variable("Url"), json_body=body)
-
-
-SPEC = IntegrationSpec(
-    type=IntegrationType.SLACK,
-    name="Slack",
-    render=render,
-    required_variables=("Url",),
-    secret_url_variables=("Url",),
-)
+SPEC = hook_message_spec(IntegrationType.SLACK, "Slack", "Url", slack_message)

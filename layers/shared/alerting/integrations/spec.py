@@ -123,5 +123,24 @@ class IntegrationSpec:
     requests_per_second: float | None = None
 
 
+def hook_message_spec(
+    kind: IntegrationType, name: str, url_variable: str, message: Callable[[Alert, Mapping[str, str]], object]
+) -> IntegrationSpec:
+    """A chat hook (Slack, Teams): one JSON message POSTed to the URL in `url_variable`, whose path
+    is the credential."""
+
+    def render(given: Rendering) -> OutgoingRequest:
+        body = message(given.alert, given.values)
+        return OutgoingRequest("POST", given.variable(url_variable), json_body=body)
+
+    return IntegrationSpec(
+        type=kind,
+        name=name,
+        render=render,
+        required_variables=(url_variable,),
+        secret_url_variables=(url_variable,),
+    )
+
+
 def basic_auth(username: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")

@@ -6,11 +6,12 @@ the Ok, so reminders would only add noise and are never sent.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
 from alerting.errors import PermanentDeliveryError
-from alerting.integrations.spec import IntegrationSpec, OutgoingRequest, Rendering
+from alerting.integrations.spec import IntegrationSpec, OutgoingRequest, Render, Rendering
 from alerting.integrations.wording import downtime, utc_iso
 from alerting.models.alert import Alert, AlertType
 from alerting.models.config import IntegrationType, LevelIntegration, ServiceLink, ServiceStatus
@@ -94,31 +95,32 @@ def linked_services(attached: LevelIntegration, alert: Alert) -> list[str]:
     return list(dict.fromkeys(linked))
 
 
-def status_page_api_spec(
-    kind: IntegrationType, name: str, required: tuple[str, ...], url_variable: str, per_second: float
-) -> IntegrationSpec:
-    """A status page driven through its own API: services named by `ExternalId`, linked per level as
-    for the hook, no reminders, paced to the page's documented rate."""
+def linked_service_spec(kind: IntegrationType, name: str, render: Render | None = None) -> IntegrationSpec:
+    """A status page: alerts go to the services a level links to the monitor, and never as reminders
+    (the page holds its state until the Ok)."""
     return IntegrationSpec(
         type=kind,
         name=name,
-        required_variables=required,
-        url_variables=(url_variable,),
         reminders=False,
         targets=linked_services,
         no_target_reason=f"no {name} service of this level is linked to the monitor",
         services=True,
+        render=render,
+    )
+
+
+def status_page_api_spec(
+    kind: IntegrationType, name: str, required: tuple[str, ...], url_variable: str, per_second: float
+) -> IntegrationSpec:
+    """A status page driven through its own API: services named by `ExternalId`, linked per level as
+    for the hook, paced to the page's documented rate."""
+    return replace(
+        linked_service_spec(kind, name),
+        required_variables=required,
+        url_variables=(url_variable,),
         external_services=True,
         requests_per_second=per_second,
     )
 
 
-SPEC = IntegrationSpec(
-    type=IntegrationType.STATUSHUB,
-    name="StatusHub",
-    render=render,
-    reminders=False,
-    targets=linked_services,
-    no_target_reason="no StatusHub service of this level is linked to the monitor",
-    services=True,
-)
+SPEC = linked_service_spec(IntegrationType.STATUSHUB, "StatusHub", render=render)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alerting.integrations.spec import IntegrationSpec, OutgoingRequest, Rendering
+from alerting.integrations.spec import hook_message_spec
 from alerting.integrations.wording import Values, clip, detail, headline, teams_escaped
 from alerting.models.alert import Alert, AlertType
 from alerting.models.config import IntegrationType
@@ -58,15 +58,4 @@ def teams_message(alert: Alert, values: Values) -> dict[str, Any]:
     }
 
 
-def render(given: Rendering) -> OutgoingRequest:
-    body = teams_message(given.alert, given.values)
-    return OutgoingRequest("POST", given.variable("WorkflowUrl"), json_body=body)
-
-
-SPEC = IntegrationSpec(
-    type=IntegrationType.TEAMS,
-    name="Teams",
-    render=render,
-    required_variables=("WorkflowUrl",),
-    secret_url_variables=("WorkflowUrl",),
-)
+SPEC = hook_message_spec(IntegrationType.TEAMS, "Teams", "WorkflowUrl", teams_message)

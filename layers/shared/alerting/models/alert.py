@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TypedDict
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
 from alerting.models.base import ApiModel
-from alerting.models.config import CustomField, MonitorType
+from alerting.models.config import CustomField, Monitor, MonitorType
 
 
 class AlertType(StrEnum):
@@ -72,6 +73,28 @@ class Alert(ApiModel):
     # An Ok the sweep raises ResolveAfterMinutes after the first one: it resolves status-page incidents
     # and goes only to the service links that ask for it (DESIGN 6b).
     resolves_incident: bool = False
+
+
+class MonitorFacts(TypedDict):
+    """What an alert copies from its monitor, so it renders the same after the monitor changes."""
+
+    monitor_guid: UUID
+    monitor_name: str
+    monitor_type: MonitorType
+    monitor_url: str
+    monitor_notes: str
+    custom_fields: list[CustomField]
+
+
+def monitor_facts(monitor: Monitor) -> MonitorFacts:
+    return {
+        "monitor_guid": monitor.monitor_guid,
+        "monitor_name": monitor.name,
+        "monitor_type": monitor.monitor_type,
+        "monitor_url": monitor.url,
+        "monitor_notes": monitor.notes,
+        "custom_fields": monitor.custom_fields,
+    }
 
 
 class ResolvingIncident(ApiModel):

@@ -12,10 +12,10 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from alerting.models.alert import Alert, AlertType, Decision
-from alerting.models.base import ApiModel, omitted_when_unset
+from alerting.models.base import ApiModel, example, omitted_when_unset
 from alerting.models.config import (
     E164,
     AlertDefinitionFields,
@@ -116,18 +116,14 @@ BoundedDateTime = Annotated[AwareDatetime, AfterValidator(_within_years)]
 
 
 class MonitorInput(MonitorFields):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"Name": "Shop checkout", "Url": "https://shop.example", "MonitorType": "Https"}]
-        }
-    )
+    model_config = example({"Name": "Shop checkout", "Url": "https://shop.example", "MonitorType": "Https"})
     url: Url = ""
     notes: Notes = ""
     custom_fields: CustomFields = Field(default_factory=list)
 
 
 class MonitorPatch(ApiModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"Notes": "Owned by the web team"}]})
+    model_config = example({"Notes": "Owned by the web team"})
     uptrends_only = MONITOR_UPTRENDS_ONLY
     monitor_guid: UUID | None = None
     name: Name | None = None
@@ -140,7 +136,7 @@ class MonitorPatch(ApiModel):
 
 
 class IntegrationInput(IntegrationFields):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"Name": "Status page", "Type": "Statushub"}]})
+    model_config = example({"Name": "Status page", "Type": "Statushub"})
     # Uptrends' names first; today's (Webhook, Teams, Opsgenie, ...) stay accepted as aliases.
     type: UptrendsIntegrationType | IntegrationType
     # Folded into the stored type (integrations.stored_type), so never dumped with the rest.
@@ -151,7 +147,7 @@ class IntegrationInput(IntegrationFields):
 
 
 class IntegrationPatch(ApiModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"IsActive": False}]})
+    model_config = example({"IsActive": False})
     uptrends_only = INTEGRATION_UPTRENDS_ONLY
     integration_guid: UUID | None = None
     name: Name | None = None
@@ -212,23 +208,17 @@ class RedriveResult(ApiModel):
 
 
 class ServiceInput(IntegrationServiceFields):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"Name": "Checkout", "Url": "https://hooks.statushub.io/hooks/uptrends?token=598f3b0d"}
-            ]
-        }
+    model_config = example(
+        {"Name": "Checkout", "Url": "https://hooks.statushub.io/hooks/uptrends?token=598f3b0d"}
     )
-    pass
 
 
 class AlertDefinitionInput(AlertDefinitionFields):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"AlertName": "Production", "IsActive": True}]})
-    pass
+    model_config = example({"AlertName": "Production", "IsActive": True})
 
 
 class AlertDefinitionPatch(ApiModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"IsActive": False}]})
+    model_config = example({"IsActive": False})
     uptrends_only = HASH_ONLY
     alert_definition_guid: UUID | None = None
     alert_name: Name | None = None
@@ -236,9 +226,7 @@ class AlertDefinitionPatch(ApiModel):
 
 
 class EscalationLevelPatch(ApiModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"ThresholdErrorCount": 2, "Message": "Checkout is down"}]}
-    )
+    model_config = example({"ThresholdErrorCount": 2, "Message": "Checkout is down"})
     uptrends_only = HASH_ONLY
     id: int | None = None
     escalation_mode: EscalationMode | None = None
@@ -300,16 +288,11 @@ class MessageList(ApiModel):
 
 
 class OperatorInput(OperatorFields):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"FullName": "Ada Ops", "Email": "ada@ops.example", "MobilePhone": "+31612345678"}]
-        }
-    )
-    pass
+    model_config = example({"FullName": "Ada Ops", "Email": "ada@ops.example", "MobilePhone": "+31612345678"})
 
 
 class OperatorPatch(ApiModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"IsOnDuty": False}]})
+    model_config = example({"IsOnDuty": False})
     uptrends_only = OPERATOR_UPTRENDS_ONLY
     operator_guid: UUID | None = None
     full_name: Name | None = None
@@ -368,8 +351,7 @@ class IntegrationTestResult(ApiModel):
 
 # Monitor groups, maintenance periods, alert history and decision records (issue 4)
 class MonitorGroupInput(MonitorGroupFields):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"Description": "Web shops"}]})
-    pass
+    model_config = example({"Description": "Web shops"})
 
 
 class AlertDefinitionMonitorGroup(ApiModel):

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_pascal
+from pydantic.config import JsonDict
 
 
 class ApiModel(BaseModel):
@@ -39,3 +40,8 @@ def _is_none(value: object) -> bool:
 def omitted_when_unset(**constraints: Any) -> Any:
     """An optional field left out of the JSON when it has no value: Uptrends' schemas have no nulls."""
     return Field(default=None, exclude_if=_is_none, **constraints)
+
+
+def example(body: JsonDict) -> ConfigDict:
+    """A model's config showing `body` as its example in the OpenAPI document."""
+    return ConfigDict(json_schema_extra={"examples": [body]})

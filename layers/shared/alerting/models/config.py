@@ -7,9 +7,9 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AnyHttpUrl, Field, StringConstraints, field_validator, model_validator
 
-from alerting.models.base import ApiModel, omitted_when_unset
+from alerting.models.base import ApiModel, example, omitted_when_unset
 from alerting.models.uptrends_fields import (
     HASH_ONLY,
     INTEGRATION_UPTRENDS_ONLY,
@@ -402,12 +402,8 @@ MAINTENANCE_LATEST = datetime(9000, 12, 31, 23, 59, 59)
 class MaintenancePeriod(ApiModel):
     """Uptrends' MaintenancePeriod; dates and times are wall-clock times of the account time zone."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"ScheduleMode": "Weekly", "WeekDay": "Sunday", "StartTime": "02:00", "EndTime": "04:00"}
-            ]
-        }
+    model_config = example(
+        {"ScheduleMode": "Weekly", "WeekDay": "Sunday", "StartTime": "02:00", "EndTime": "04:00"}
     )
 
     id: int = 0
