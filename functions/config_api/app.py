@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -16,7 +17,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from alerting.api import error_messages
-from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError, UnavailableError
+from alerting.api.request_body import body_problem
+from alerting.errors import (
+    AlreadyExistsError,
+    InvalidInputError,
+    NotFoundError,
+    UnavailableError,
+    VersionMismatchError,
+)
 from alerting.models.api import MessageList
 from alerting.observability import logger, tracer
 
@@ -52,9 +60,6 @@ def _json_body(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> 
     unsupported = _unsupported_media_type()
     if unsupported is not None:
         return unsupported
-    problem = error_messages.invalid_unicode(app.current_event.body)
-    if problem is not None:
-        return _error(HTTPStatus.BAD_REQUEST, problem)
     return next_middleware(app)
 
 
@@ -101,6 +106,11 @@ def _conflict(error: AlreadyExistsError) -> Response[Any]:
     return _error(HTTPStatus.CONFLICT, error_messages.from_error(error))
 
 
+@app.exception_handler(VersionMismatchError)
+def _precondition_failed(error: VersionMismatchError) -> Response[Any]:
+    return _error(HTTPStatus.PRECONDITION_FAILED, error_messages.single("If-Match", str(error)))
+
+
 @app.exception_handler(UnavailableError)
 def _unavailable(error: UnavailableError) -> Response[Any]:
     logger.exception("storage unavailable")
@@ -115,4 +125,13 @@ def _no_route(_: Exception) -> Response[Any]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # Before the resolver: its request validation parses the body first, and a deep one overflows it.
+    problem = body_problem(event.get("body"), bool(event.get("isBase64Encoded")))
+    if problem is not None:
+        return {
+            "statusCode": int(problem.status),
+            "headers": {"Content-Type": content_types.APPLICATION_JSON},
+            "body": json.dumps(problem.messages.to_json_dict()),
+            "isBase64Encoded": False,
+        }
     return app.resolve(event, context)

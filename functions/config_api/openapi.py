@@ -19,6 +19,8 @@ from alerting.models.api import MessageList
 
 MESSAGE_LIST_REF = {"$ref": "#/components/schemas/MessageList"}
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH"}
+# Writes to an existing object: they honour If-Match and re-apply a lost race (DESIGN §3 Concurrency).
+VERSIONED_WRITES = {"PUT", "PATCH", "DELETE"}
 RESOURCES = {
     "Monitor": "The alerting view of monitors, their maintenance periods and decision records",
     "MonitorGroup": "Monitor groups, their members and the switch that stops their alerts",
@@ -33,7 +35,8 @@ TAGS = [Tag(name=name, description=description) for name, description in RESOURC
 ERRORS = {
     HTTPStatus.BAD_REQUEST: "Invalid input: each message names the field and says what is wrong",
     HTTPStatus.NOT_FOUND: "No such object (or route)",
-    HTTPStatus.CONFLICT: "An object with this guid already exists",
+    HTTPStatus.CONFLICT: "An object with this guid already exists, or a write kept losing races: retry",
+    HTTPStatus.PRECONDITION_FAILED: "If-Match names another version than the object's (read it again)",
     HTTPStatus.REQUEST_ENTITY_TOO_LARGE: "The body is too large",
     HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "The body is not JSON (send Content-Type: application/json)",
 }
@@ -84,6 +87,8 @@ def _error_codes(route: Route) -> list[HTTPStatus]:
         codes.append(HTTPStatus.NOT_FOUND)
     if route.method == "POST" and route.status_code == HTTPStatus.CREATED:
         codes.append(HTTPStatus.CONFLICT)
+    if route.method in VERSIONED_WRITES and "{" in route.openapi_path:
+        codes += [HTTPStatus.CONFLICT, HTTPStatus.PRECONDITION_FAILED]
     if route.method in METHODS_WITH_BODY:
         codes += [HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE]
     return codes

@@ -177,7 +177,13 @@ def test_openapi_documents_real_codes_tags_and_message_lists(api: ApiCall) -> No
                 assert response["content"]["application/json"]["schema"] == {
                     "$ref": "#/components/schemas/MessageList"
                 }, key
-    assert set(operations["DELETE", "/Monitor/{monitorGuid}"]["responses"]) == {"204", "400", "404"}
+    assert set(operations["DELETE", "/Monitor/{monitorGuid}"]["responses"]) == {
+        "204",
+        "400",
+        "404",
+        "409",
+        "412",
+    }
     assert set(operations["POST", "/Monitor"]["responses"]) == {"201", "400", "409", "413", "415"}
     assert (
         "content"

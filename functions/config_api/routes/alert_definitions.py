@@ -22,7 +22,7 @@ from alerting.models.api import (
 from alerting.models.config import AlertDefinition, AlertDefinitionMember, EscalationLevel
 from alerting.roots.config_api import config_api_root
 
-from .shapes import Cursor, LevelId, Take, no_content, page, paged, resource_router
+from .shapes import Cursor, LevelId, Take, if_match, no_content, page, paged, resource_router
 
 router = resource_router()
 
@@ -72,7 +72,7 @@ def patch_definition(alertDefinitionGuid: UUID, body: AlertDefinitionPatch) -> R
 
     Only the fields the body names change.
     """
-    config_api_root().patch_definition(alertDefinitionGuid, body)
+    config_api_root().patch_definition(alertDefinitionGuid, body, if_match(router))
     return no_content()
 
 

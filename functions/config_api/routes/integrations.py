@@ -21,7 +21,7 @@ from alerting.models.config import IntegrationService
 from alerting.models.delivery import TargetHealth
 from alerting.roots.config_api import config_api_root
 
-from .shapes import Cursor, Take, no_content, page, paged, resource_router
+from .shapes import Cursor, Take, if_match, no_content, page, paged, resource_router
 
 router = resource_router()
 
@@ -61,7 +61,7 @@ def patch_integration(integrationGuid: UUID, body: IntegrationPatch) -> Response
 
     Writing **** back keeps the stored secret; changing where it sends drops secrets not given again.
     """
-    config_api_root().patch_integration(integrationGuid, body)
+    config_api_root().patch_integration(integrationGuid, body, if_match(router))
     return no_content()
 
 

@@ -12,7 +12,7 @@ from alerting.models.api import DecisionPage, MonitorInput, MonitorPatch
 from alerting.models.config import MaintenancePeriod, Monitor
 from alerting.roots.config_api import config_api_root
 
-from .shapes import Cursor, HistoryTake, Take, no_content, page, paged, resource_router
+from .shapes import Cursor, HistoryTake, Take, if_match, no_content, page, paged, resource_router, with_etag
 
 router = resource_router()
 
@@ -37,15 +37,19 @@ def create_monitor(body: MonitorInput) -> Monitor:
 
 
 @router.get("/Monitor/<monitorGuid>")
-def get_monitor(monitorGuid: UUID) -> Monitor:
-    """Get a monitor."""
-    return config_api_root().get_monitor(monitorGuid)
+def get_monitor(monitorGuid: UUID) -> Response[Monitor]:
+    """Get a monitor
+
+    The ETag header carries its version; send it back as If-Match to write only over that version.
+    """
+    found = config_api_root().get_monitor_versioned(monitorGuid)
+    return with_etag(found.config, found.version)
 
 
 @router.put("/Monitor/<monitorGuid>", status_code=HTTPStatus.NO_CONTENT)
 def replace_monitor(monitorGuid: UUID, body: MonitorInput) -> Response[None]:
     """Replace a monitor."""
-    config_api_root().replace_monitor(monitorGuid, body)
+    config_api_root().replace_monitor(monitorGuid, body, if_match(router))
     return no_content()
 
 
@@ -55,14 +59,14 @@ def patch_monitor(monitorGuid: UUID, body: MonitorPatch) -> Response[None]:
 
     Only the fields the body names change.
     """
-    config_api_root().patch_monitor(monitorGuid, body)
+    config_api_root().patch_monitor(monitorGuid, body, if_match(router))
     return no_content()
 
 
 @router.delete("/Monitor/<monitorGuid>", status_code=HTTPStatus.NO_CONTENT)
 def delete_monitor(monitorGuid: UUID) -> Response[None]:
     """Delete a monitor."""
-    config_api_root().delete_monitor(monitorGuid)
+    config_api_root().delete_monitor(monitorGuid, if_match(router))
     return no_content()
 
 

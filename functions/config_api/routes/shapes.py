@@ -41,3 +41,20 @@ def page(items: list[Any], next_cursor: str | None) -> Response[Any]:
     headers = {"X-Next-Cursor": next_cursor} if next_cursor else {}
     body = [item.to_json_dict() for item in items]
     return Response(HTTPStatus.OK, content_types.APPLICATION_JSON, body, headers)
+
+
+def if_match(router: APIGatewayRouter) -> int | None:
+    """The version If-Match names (DESIGN §3 Concurrency); None when absent or `*`, -1 when it is no
+    version of ours (so it never matches: 412)."""
+    given = router.current_event.headers.get("If-Match") or router.current_event.headers.get("if-match")
+    if not given or given.strip() == "*":
+        return None
+    text = given.strip().removeprefix("W/").strip('"')
+    return int(text) if text.isdigit() and len(text) < 19 else -1
+
+
+def with_etag(body: Any, version: int) -> Response[Any]:
+    """A GET answer carrying the object's version as its ETag."""
+    return Response(
+        HTTPStatus.OK, content_types.APPLICATION_JSON, body.to_json_dict(), {"ETag": f'"{version}"'}
+    )

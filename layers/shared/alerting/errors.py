@@ -5,6 +5,7 @@
     ├── NotFoundError            the named object does not exist (HTTP 404)
     ├── AlreadyExistsError       a create collided with an existing object (HTTP 409)
     ├── ConcurrentUpdateError    a conditional write lost a race; the caller re-reads and retries
+    ├── VersionMismatchError     If-Match named a version that is no longer current (HTTP 412)
     ├── TemplateError            a message template that does not parse or names an unknown variable
     ├── MalformedEventError      an event that no retry can fix; logged, counted and dead-lettered
     ├── UnavailableError         DynamoDB or SQS failed or throttled; the invocation fails, AWS retries it
@@ -48,6 +49,10 @@ class AlreadyExistsError(AlertingError):
 
 class ConcurrentUpdateError(AlertingError):
     """Someone else changed the item between our read and our conditional write."""
+
+
+class VersionMismatchError(AlertingError):
+    """The object changed since the version the client read (If-Match): it must read again."""
 
 
 class TemplateError(AlertingError):

@@ -10,26 +10,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from alerting.models.config import UserDefinedFunction
+from alerting.models.config import Integration, UserDefinedFunction, WebhookStep
 from alerting.models.delivery import HttpExchange
 
 MASK = "****"
-# Words that make a variable or header name secret (compared without case, `-` or `_`). The union of
-# the lists GET masking and the delivery log used before; DESIGN §3's wider list would also mask
-# `webhook-signature`, which the log shows on purpose.
+# Words that make a variable, header or query name secret (compared without case, `-` or `_`): the
+# one list of DESIGN §3 (Authorization and Cookie headers match through "auth" and "cookie").
 SECRET_NAME_PARTS = (
-    "password",
-    "secret",
-    "token",
-    "apikey",
-    "routingkey",
-    "auth",
     "key",
+    "token",
+    "secret",
+    "password",
+    "pass",
+    "pwd",
+    "auth",
+    "bearer",
+    "signature",
     "credential",
     "cookie",
 )
-# Query names whose values are credentials (compared without case).
-SECRET_QUERY_NAMES = frozenset({"token", "key", "api_key", "apikey", "secret", "sig", "signature", "code"})
+# Names that match a part but hold no secret: the per-message signature the delivery log shows.
+NOT_SECRET_NAMES = frozenset({"webhooksignature"})
+# Query names whose values are credentials though no part above names them (compared without case).
+SECRET_QUERY_NAMES = frozenset({"sig", "code"})
 # Values shorter than this are not hidden inside a trace: they would mask ordinary words.
 MIN_SECRET_CHARS = 6
 # Values that point to a secret store (resolved at send time); not secret themselves.
@@ -38,7 +41,7 @@ REFERENCE_PREFIXES = ("ssm:", "secretsmanager:")
 
 def is_secret_name(name: str) -> bool:
     folded = name.lower().replace("-", "").replace("_", "")
-    return any(part in folded for part in SECRET_NAME_PARTS)
+    return folded not in NOT_SECRET_NAMES and any(part in folded for part in SECRET_NAME_PARTS)
 
 
 def is_reference(value: str) -> bool:
@@ -49,19 +52,38 @@ def is_masked(value: str) -> bool:
     return MASK in value
 
 
-def mask_url(url: str) -> str:
-    """The URL with credentials and token-like query values hidden (StatusHub hook URLs carry one)."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc = f"{netloc}:{parts.port}"
+def mask_url(url: str, secret_path: bool = False) -> str:
+    """The URL with credentials and token-like query values hidden (StatusHub hook URLs carry one);
+    with `secret_path`, its path too (Slack, Teams and Splunk On-Call URLs are the credential)."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc = f"{netloc}:{parts.port}"
+    except ValueError:
+        # Not a URL we can take apart (`http://[::1`): show none of it rather than fail the answer.
+        return MASK
     if parts.username or parts.password:
         netloc = f"{MASK}@{netloc}"
     query = [
-        (name, _mask_value(value) if name.lower() in SECRET_QUERY_NAMES else value)
+        (name, _mask_value(value) if _is_secret_query(name) else value)
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
     ]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*"), ""))
+    path = f"/{MASK}" if secret_path and parts.path.strip("/") else parts.path
+    return urlunsplit((parts.scheme, netloc, path, urlencode(query, safe="*"), ""))
+
+
+def _is_secret_query(name: str) -> bool:
+    return name.lower() in SECRET_QUERY_NAMES or is_secret_name(name)
+
+
+def host_of(url: str) -> str | None:
+    """Where a URL sends to (host and port), or None for text that is not an absolute URL."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.hostname}:{parts.port}" if parts.hostname else None
+    except ValueError:
+        return None
 
 
 def _mask_value(value: str) -> str:
@@ -72,19 +94,81 @@ def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: MASK if is_secret_name(name) else value for name, value in headers.items()}
 
 
-def mask_value(name: str, value: str) -> str:
+def mask_value(name: str, value: str, secret_urls: Iterable[str] = ()) -> str:
     """What a GET or a log shows for a variable: references as they are, credentials masked."""
     if is_reference(value):
         return value
     if is_secret_name(name):
         return MASK if value else ""
     if value.startswith(("http://", "https://")):
-        return mask_url(value)
+        return mask_url(value, secret_path=name in set(secret_urls))
     return value
 
 
-def mask_variables(variables: Mapping[str, str]) -> dict[str, str]:
-    return {name: mask_value(name, value) for name, value in variables.items()}
+def mask_variables(variables: Mapping[str, str], secret_urls: Iterable[str] = ()) -> dict[str, str]:
+    names = set(secret_urls)
+    return {name: mask_value(name, value, names) for name, value in variables.items()}
+
+
+def mask_step(step: WebhookStep) -> WebhookStep:
+    """A webhook step as GET shows it: its password, credential headers and URL secrets masked."""
+    return step.model_copy(
+        update={
+            "url": step.url if "{{" in step.url else mask_url(step.url),
+            "password": MASK if step.password and not is_reference(step.password) else step.password,
+            "headers": {name: mask_value(name, value) for name, value in step.headers.items()},
+        }
+    )
+
+
+def kept_secrets(given: Integration, stored: Integration, fresh_fields: Iterable[str]) -> Integration:
+    """The integration a write makes: values written back masked keep what is stored, unless the
+    write moves where the integration sends (a new host). Then every secret it held is dropped
+    unless the same request carries it anew (`fresh_fields` are the fields the request named):
+    a stored secret never goes to a host it was not entered for."""
+    moved = bool(destinations(given) - destinations(stored))
+    named = set(fresh_fields)
+
+    def keep(value: str, stored_value: str | None, field: str) -> str:
+        if is_masked(value):
+            return "" if moved or stored_value is None else stored_value
+        if moved and field not in named and value and not is_reference(value):
+            return ""  # carried over from the store, not entered with the move
+        return value
+
+    variables = {
+        name: keep(value, stored.variables.get(name), "variables")
+        if is_secret_name(name) or is_masked(value)
+        else value
+        for name, value in given.variables.items()
+    }
+    steps = []
+    for index, step in enumerate(given.steps):
+        old = stored.steps[index] if index < len(stored.steps) else None
+        headers = {
+            name: keep(value, old.headers.get(name) if old else None, "steps")
+            if is_secret_name(name) or is_masked(value)
+            else value
+            for name, value in step.headers.items()
+        }
+        password = keep(step.password, old.password if old else None, "steps") if step.password else ""
+        steps.append(step.model_copy(update={"headers": headers, "password": password}))
+    signing = [
+        kept
+        for index, secret in enumerate(given.signing_secrets)
+        if (kept := keep(secret, _at(stored.signing_secrets, index), "signing_secrets"))
+    ]
+    return given.model_copy(update={"variables": variables, "steps": steps, "signing_secrets": signing})
+
+
+def _at(values: list[str], index: int) -> str | None:
+    return values[index] if index < len(values) else None
+
+
+def destinations(integration: Integration) -> set[str]:
+    """Every host the integration's fixed URLs send to."""
+    urls = [*integration.variables.values(), *(step.url for step in integration.steps)]
+    return {host for url in urls if "{{" not in url and (host := host_of(url)) is not None}
 
 
 def keep_masked(given: Mapping[str, str], stored: Mapping[str, str]) -> dict[str, str]:

@@ -11,16 +11,24 @@ from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
 
+import httpx
+
 from alerting import masking
 from alerting.delivery.signing import SECRET_PREFIX
 from alerting.delivery.transport import AddressPolicy
-from alerting.errors import ForbiddenAddressError, InvalidInputError, NotFoundError
+from alerting.errors import (
+    AlreadyExistsError,
+    ForbiddenAddressError,
+    InvalidInputError,
+    NotFoundError,
+    VersionMismatchError,
+)
 from alerting.integrations import (
     DELETED_INTEGRATION_TYPE,
     check_attachment,
     check_integration,
-    kept_variables,
     public_type,
+    refuse_masked_secrets_on_new_host,
     spec_for,
     stored_type,
 )
@@ -55,6 +63,7 @@ from alerting.models.config import (
     Operator,
 )
 from alerting.storage.alert_definitions import AlertDefinitions
+from alerting.storage.config_repository import Versioned
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitors import Monitors
 from alerting.storage.operators import Operators
@@ -64,6 +73,35 @@ M = TypeVar("M", bound=ApiModel)
 
 # Fields a PATCH may carry for compatibility with Uptrends clients but that change nothing themselves.
 _COMPATIBILITY_FLAGS = {"status_hub_service_list_specified", "extra_email_addresses_specified"}
+
+
+# How often a write that lost a race is re-applied to the fresh copy before the client gets a 409.
+MAX_TRIES = 5
+
+
+def rewrite(
+    kind: str,
+    read: Callable[[], Versioned[M]],
+    change: Callable[[M], M],
+    write: Callable[[M, int], None],
+    if_match: int | None,
+) -> None:
+    """Read, change, write at the version read (DESIGN §3 Concurrency).
+
+    With If-Match the version must be the client's (else 412); without, a lost race is re-applied to
+    the fresh copy, and after MAX_TRIES lost races the client is told to retry (409): never lost.
+    """
+    for _ in range(MAX_TRIES):
+        current = read()
+        if if_match is not None and current.version != if_match:
+            raise VersionMismatchError(f"{kind} is at another version than If-Match names")
+        try:
+            write(change(current.config), current.version)
+            return
+        except VersionMismatchError:
+            if if_match is not None:
+                raise
+    raise AlreadyExistsError(kind, "a concurrent change; retry")
 
 
 def patched(current: M, patch: ApiModel, guid_field: str) -> M:
@@ -110,11 +148,24 @@ class Configuration:
         self.monitors.create(monitor)
         return monitor
 
-    def replace_monitor(self, guid: UUID, given: MonitorInput) -> None:
-        self.monitors.replace(replacement(Monitor, given, "monitor_guid", guid))
+    def replace_monitor(self, guid: UUID, given: MonitorInput, if_match: int | None = None) -> None:
+        monitor = replacement(Monitor, given, "monitor_guid", guid)
+        rewrite(
+            "Monitor",
+            lambda: self.monitors.get_versioned(guid),
+            lambda _: monitor,
+            self.monitors.replace,
+            if_match,
+        )
 
-    def patch_monitor(self, guid: UUID, patch: MonitorPatch) -> None:
-        self.monitors.replace(patched(self.monitors.get(guid), patch, "monitor_guid"))
+    def patch_monitor(self, guid: UUID, patch: MonitorPatch, if_match: int | None = None) -> None:
+        rewrite(
+            "Monitor",
+            lambda: self.monitors.get_versioned(guid),
+            lambda current: patched(current, patch, "monitor_guid"),
+            self.monitors.replace,
+            if_match,
+        )
 
     # Integrations
     def create_integration(self, given: IntegrationInput) -> IntegrationView:
@@ -136,7 +187,10 @@ class Configuration:
             {
                 **integration.model_dump(),
                 **_public_type(integration.type),
-                "variables": masking.mask_variables(integration.variables),
+                "variables": masking.mask_variables(
+                    integration.variables, spec_for(integration.type).secret_url_variables
+                ),
+                "steps": [masking.mask_step(step) for step in integration.steps],
                 "signing_secrets": [_masked_secret(secret) for secret in integration.signing_secrets],
                 "functions": masking.mask_functions(integration.functions),
                 "integration_services": [s.integration_service_guid for s in services],
@@ -147,25 +201,30 @@ class Configuration:
         found, next_cursor = self.integrations.page(take, cursor)
         return [self.integration_view(i.integration_guid) for i in found], next_cursor
 
-    def patch_integration(self, guid: UUID, patch: IntegrationPatch) -> None:
-        current = self.integrations.get(guid)
-        integration = patched(current, patch, "integration_guid")
-        # Values read back masked from a GET and written again keep what is stored.
+    def patch_integration(self, guid: UUID, patch: IntegrationPatch, if_match: int | None = None) -> None:
+        rewrite(
+            "Integration",
+            lambda: self.integrations.get_versioned(guid),
+            lambda current: self._patched_integration(current, patch),
+            self.integrations.replace,
+            if_match,
+        )
+
+    def _patched_integration(self, current: Integration, patch: IntegrationPatch) -> Integration:
+        fresh = {"variables", "steps", "signing_secrets"} & patch.model_fields_set
+        given = patched(current, patch, "integration_guid")
+        refuse_masked_secrets_on_new_host(current, given)
+        integration = masking.kept_secrets(given, current, fresh)
         integration = integration.model_copy(
-            update={
-                "variables": masking.keep_masked(integration.variables, kept_variables(current, integration)),
-                "signing_secrets": _keep_masked_secrets(integration.signing_secrets, current.signing_secrets),
-                "functions": masking.keep_masked_functions(integration.functions, current.functions),
-            }
+            update={"functions": masking.keep_masked_functions(integration.functions, current.functions)}
         )
         check_integration(integration, self.clock(), self.account)
         self._check_integration(integration)
-        self.integrations.replace(integration)
+        return integration
 
     def _check_integration(self, integration: Integration) -> None:
         for name, value in integration.variables.items():
-            if value.startswith(("http://", "https://")) or "://" in value[:12]:
-                self._check_url(f"Variables.{name}", value)
+            self._check_variable(f"Variables.{name}", name, value)
         for index, step in enumerate(integration.steps):
             # A templated URL is checked where it is known: at send, after rendering.
             if "{{" not in step.url:
@@ -176,8 +235,18 @@ class Configuration:
     def _check_url(self, field_name: str, url: str) -> None:
         try:
             self.address_policy.check_at_save(url)
-        except ForbiddenAddressError as exc:
+        except (ForbiddenAddressError, httpx.InvalidURL, ValueError) as exc:
+            # ValueError and InvalidURL: hosts no parser agrees on (`0251.0376.0251.0376`, `[::1`).
             raise InvalidInputError(field_name, f"not a deliverable address: {exc}") from exc
+
+    def _check_variable(self, field_name: str, name: str, value: str) -> None:
+        """A URL-named variable is an absolute http(s) URL (no `javascript:`, `data:` or `//host`)."""
+        if masking.is_reference(value) or "{{" in value:
+            return
+        if name.lower().endswith("url") and value and not value.lower().startswith(("http://", "https://")):
+            raise InvalidInputError(field_name, "must be an absolute http:// or https:// URL")
+        if value.startswith(("http://", "https://")) or "://" in value[:12]:
+            self._check_url(field_name, value)
 
     def add_service(self, guid: UUID, given: ServiceInput) -> IntegrationService:
         integration = self.integrations.get(guid)
@@ -192,12 +261,22 @@ class Configuration:
 
     def replace_service(self, guid: UUID, service_guid: UUID, given: ServiceInput) -> None:
         service = replacement(IntegrationService, given, "integration_service_guid", service_guid)
-        if masking.is_masked(str(service.url)):  # the masked URL a GET showed: the stored token stays
-            service = service.model_copy(update={"url": self.integrations.service(guid, service_guid).url})
+
+        def change(current: IntegrationService) -> IntegrationService:
+            if masking.is_masked(str(service.url)):  # the masked URL a GET showed: the stored token stays
+                return service.model_copy(update={"url": current.url})
+            return service
+
         _check_service_reference(service, spec_for(self.integrations.get(guid).type).external_services)
         if service.url is not None:
-            self._check_url("Url", str(service.url))
-        self.integrations.replace_service(guid, service)
+            self._check_url("Url", str(service.url).replace(masking.MASK, "masked"))
+        rewrite(
+            "IntegrationService",
+            lambda: self.integrations.service_versioned(guid, service_guid),
+            change,
+            lambda changed, version: self.integrations.replace_service(guid, changed, version),
+            None,
+        )
 
     def service_view(self, guid: UUID, service_guid: UUID) -> IntegrationService:
         return masked_service(self.integrations.service(guid, service_guid))
@@ -211,11 +290,26 @@ class Configuration:
         self.definitions.create(definition)
         return definition
 
-    def replace_definition(self, guid: UUID, given: AlertDefinitionInput) -> None:
-        self.definitions.replace(replacement(AlertDefinition, given, "alert_definition_guid", guid))
+    def replace_definition(
+        self, guid: UUID, given: AlertDefinitionInput, if_match: int | None = None
+    ) -> None:
+        definition = replacement(AlertDefinition, given, "alert_definition_guid", guid)
+        rewrite(
+            "AlertDefinition",
+            lambda: self.definitions.get_versioned(guid),
+            lambda _: definition,
+            self.definitions.replace,
+            if_match,
+        )
 
-    def patch_definition(self, guid: UUID, patch: AlertDefinitionPatch) -> None:
-        self.definitions.replace(patched(self.definitions.get(guid), patch, "alert_definition_guid"))
+    def patch_definition(self, guid: UUID, patch: AlertDefinitionPatch, if_match: int | None = None) -> None:
+        rewrite(
+            "AlertDefinition",
+            lambda: self.definitions.get_versioned(guid),
+            lambda current: patched(current, patch, "alert_definition_guid"),
+            self.definitions.replace,
+            if_match,
+        )
 
     def add_monitor_member(self, guid: UUID, monitor_guid: UUID) -> AlertDefinitionMonitor:
         self.definitions.add_monitor(guid, monitor_guid)
@@ -225,14 +319,32 @@ class Configuration:
         return self.definitions.members(guid)
 
     # Escalation levels
-    def replace_level(self, guid: UUID, level_id: int, given: EscalationLevel) -> None:
+    def replace_level(
+        self, guid: UUID, level_id: int, given: EscalationLevel, if_match: int | None = None
+    ) -> None:
         if given.id != level_id:
             raise InvalidInputError("Id", "does not match the level id in the path")
-        self.definitions.level(guid, level_id)
-        self.definitions.replace_level(guid, given)
+        self._rewrite_level(guid, level_id, lambda _: given, if_match)
 
-    def patch_level(self, guid: UUID, level_id: int, patch: EscalationLevelPatch) -> None:
-        self.definitions.replace_level(guid, patched(self.definitions.level(guid, level_id), patch, "id"))
+    def patch_level(
+        self, guid: UUID, level_id: int, patch: EscalationLevelPatch, if_match: int | None = None
+    ) -> None:
+        self._rewrite_level(guid, level_id, lambda current: patched(current, patch, "id"), if_match)
+
+    def _rewrite_level(
+        self,
+        guid: UUID,
+        level_id: int,
+        change: Callable[[EscalationLevel], EscalationLevel],
+        if_match: int | None,
+    ) -> None:
+        rewrite(
+            "EscalationLevel",
+            lambda: self.definitions.level_versioned(guid, level_id),
+            change,
+            lambda level, version: self.definitions.replace_level(guid, level, version),
+            if_match,
+        )
 
     # Integrations attached to levels
     def attach_integration(
@@ -249,14 +361,29 @@ class Configuration:
         return self.level_integration_view(guid, level_id, attached.integration_guid)
 
     def patch_level_integration(
-        self, guid: UUID, level_id: int, integration_guid: UUID, patch: LevelIntegrationPatch
+        self,
+        guid: UUID,
+        level_id: int,
+        integration_guid: UUID,
+        patch: LevelIntegrationPatch,
+        if_match: int | None = None,
     ) -> None:
-        current = self.definitions.level_integration(guid, level_id, integration_guid)
-        attached = patched(current, patch, "integration_guid")
-        kept = masking.keep_masked(attached.variable_values, current.variable_values)
-        attached = attached.model_copy(update={"variable_values": kept})
-        self._check_attachment(attached)
-        self.definitions.replace_level_integration(guid, level_id, attached)
+        def change(current: LevelIntegration) -> LevelIntegration:
+            attached = patched(current, patch, "integration_guid")
+            kept = masking.keep_masked(attached.variable_values, current.variable_values)
+            attached = attached.model_copy(update={"variable_values": kept})
+            self._check_attachment(attached)
+            return attached
+
+        rewrite(
+            "EscalationLevelIntegration",
+            lambda: self.definitions.level_integration_versioned(guid, level_id, integration_guid),
+            change,
+            lambda attached, version: self.definitions.replace_level_integration(
+                guid, level_id, attached, version
+            ),
+            if_match,
+        )
 
     def level_integration_view(
         self, guid: UUID, level_id: int, integration_guid: UUID
@@ -307,6 +434,8 @@ class Configuration:
             integration = self.integrations.get(attached.integration_guid)
         except NotFoundError as exc:
             raise InvalidInputError("IntegrationGuid", "no integration has this guid") from exc
+        for name, value in attached.variable_values.items():
+            self._check_variable(f"VariableValues.{name}", name, value)
         check_attachment(integration, attached)
         links = attached.status_hub_service_list
         known = {s.integration_service_guid for s in self.integrations.services(attached.integration_guid)}
@@ -329,8 +458,14 @@ class Configuration:
         self.operators.create(operator)
         return operator
 
-    def patch_operator(self, guid: UUID, patch: OperatorPatch) -> None:
-        self.operators.replace(patched(self.operators.get(guid), patch, "operator_guid"))
+    def patch_operator(self, guid: UUID, patch: OperatorPatch, if_match: int | None = None) -> None:
+        rewrite(
+            "Operator",
+            lambda: self.operators.get_versioned(guid),
+            lambda current: patched(current, patch, "operator_guid"),
+            self.operators.replace,
+            if_match,
+        )
 
     def level_members(self, guid: UUID, level_id: int) -> list[EscalationLevelMember]:
         self.definitions.level(guid, level_id)
@@ -372,13 +507,6 @@ def _check_service_reference(service: IntegrationService, external: bool) -> Non
 
 def _masked_secret(secret: str) -> str:
     return secret if masking.is_reference(secret) else f"{SECRET_PREFIX}{masking.MASK}"
-
-
-def _keep_masked_secrets(given: list[str], stored: list[str]) -> list[str]:
-    return [
-        stored[index] if masking.is_masked(secret) and index < len(stored) else secret
-        for index, secret in enumerate(given)
-    ]
 
 
 def _check_signing_secret(field_name: str, secret: str) -> None:

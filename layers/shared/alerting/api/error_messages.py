@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -60,21 +59,6 @@ def from_model_errors(errors: Iterable[Mapping[str, Any]]) -> MessageList:
 
 def _api_name(part: int | str) -> int | str:
     return to_pascal(part) if isinstance(part, str) and re.fullmatch(r"[a-z][a-z0-9_]*", part) else part
-
-
-def invalid_unicode(body: str | None) -> MessageList | None:
-    """Why a request body is not text we can store (JSON may escape lone UTF-16 surrogates), or None."""
-    if not body:
-        return None
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return None  # not JSON: request validation words that
-    try:
-        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return single("body", "is not valid Unicode text (a lone surrogate escape)")
-    return None
 
 
 def unsupported_media_type(content_type: str | None, body: str | None) -> MessageList | None:

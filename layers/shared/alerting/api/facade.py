@@ -55,6 +55,7 @@ from alerting.models.config import (
 from alerting.models.delivery import DeliveryAttempt, DeliveryJob, TargetHealth
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.alert_history import AlertQuery
+from alerting.storage.config_repository import Versioned
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitor_groups import MonitorGroups
@@ -97,14 +98,17 @@ class ConfigApi:
     def get_monitor(self, guid: UUID) -> Monitor:
         return self.monitors.get(guid)
 
-    def replace_monitor(self, guid: UUID, given: MonitorInput) -> None:
-        self.configuration.replace_monitor(guid, given)
+    def get_monitor_versioned(self, guid: UUID) -> Versioned[Monitor]:
+        return self.monitors.get_versioned(guid)
 
-    def patch_monitor(self, guid: UUID, patch: MonitorPatch) -> None:
-        self.configuration.patch_monitor(guid, patch)
+    def replace_monitor(self, guid: UUID, given: MonitorInput, if_match: int | None = None) -> None:
+        self.configuration.replace_monitor(guid, given, if_match)
 
-    def delete_monitor(self, guid: UUID) -> None:
-        self.monitors.delete(guid)
+    def patch_monitor(self, guid: UUID, patch: MonitorPatch, if_match: int | None = None) -> None:
+        self.configuration.patch_monitor(guid, patch, if_match)
+
+    def delete_monitor(self, guid: UUID, if_match: int | None = None) -> None:
+        self.monitors.delete(guid, if_match)
 
     # Maintenance periods
     def list_maintenance_periods(self, monitor_guid: UUID) -> list[MaintenancePeriod]:
@@ -176,8 +180,8 @@ class ConfigApi:
     def get_integration(self, guid: UUID) -> IntegrationView:
         return self.configuration.integration_view(guid)
 
-    def patch_integration(self, guid: UUID, patch: IntegrationPatch) -> None:
-        self.configuration.patch_integration(guid, patch)
+    def patch_integration(self, guid: UUID, patch: IntegrationPatch, if_match: int | None = None) -> None:
+        self.configuration.patch_integration(guid, patch, if_match)
 
     def delete_integration(self, guid: UUID) -> None:
         self.integrations.delete(guid)
@@ -213,8 +217,8 @@ class ConfigApi:
     def replace_definition(self, guid: UUID, given: AlertDefinitionInput) -> None:
         self.configuration.replace_definition(guid, given)
 
-    def patch_definition(self, guid: UUID, patch: AlertDefinitionPatch) -> None:
-        self.configuration.patch_definition(guid, patch)
+    def patch_definition(self, guid: UUID, patch: AlertDefinitionPatch, if_match: int | None = None) -> None:
+        self.configuration.patch_definition(guid, patch, if_match)
 
     def delete_definition(self, guid: UUID) -> None:
         self.definitions.delete(guid)

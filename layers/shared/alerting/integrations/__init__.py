@@ -44,8 +44,8 @@ __all__ = [
     "IntegrationSpec",
     "check_attachment",
     "check_integration",
-    "kept_variables",
     "public_type",
+    "refuse_masked_secrets_on_new_host",
     "spec_for",
     "spec_for_public",
     "stored_type",
@@ -155,18 +155,17 @@ def _check_variables(integration: Integration, spec: IntegrationSpec) -> None:
             raise InvalidInputError(f"Variables.{name}", f"{url!r} is not an http(s) URL")
 
 
-def kept_variables(current: Integration, given: Integration) -> dict[str, str]:
-    """The stored variables that values written back masked may keep: no secret once the type's host
-    variable names another host, so a key is never sent to a host it was not entered for."""
+def refuse_masked_secrets_on_new_host(current: Integration, given: Integration) -> None:
+    """A secret written back masked while the type's host variable moves to another host must be
+    entered again: say so, rather than save the integration without its key."""
     name = spec_for(given.type).host_variable
     if name is None or _host(current, name) == _host(given, name):
-        return dict(current.variables)
+        return
     for secret, value in given.variables.items():
         if is_secret_name(secret) and is_masked(value):
             raise InvalidInputError(
                 f"Variables.{secret}", f"must be entered again: {name} now points to another host"
             )
-    return {key: value for key, value in current.variables.items() if not is_secret_name(key)}
 
 
 def _host(integration: Integration, name: str) -> str:

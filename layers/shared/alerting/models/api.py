@@ -6,11 +6,13 @@ only the fields they name (Uptrends semantics); responses add what Uptrends' sch
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from alerting.models.alert import Alert, AlertType, Decision
 from alerting.models.base import ApiModel, example, omitted_when_unset
@@ -49,9 +51,75 @@ Minutes = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
 # Template variables are written {{@Name}}; a name is never empty (nor is a DynamoDB map key).
 VariableName = Annotated[str, Field(min_length=1, max_length=100)]
 
+# The limits of DESIGN §3 at the API's edge: what a request may hold is bounded so that every object,
+# and every queued job made from it, fits DynamoDB's 400 KB item (DESIGN §12); the README lists them.
+NOTES_MAX = 8 * 1024
+URL_MAX = 2 * 1024
+TEMPLATE_MAX = 32 * 1024
+CUSTOM_FIELDS_MAX = 100
+VARIABLES_MAX = 100
+STEPS_MAX = 20
+HEADERS_MAX = 50
+SERVICE_LINKS_MAX = 500
+EXTRA_EMAILS_MAX = 100
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+Url = Annotated[str, Field(max_length=URL_MAX)]
+Notes = Annotated[str, Field(max_length=NOTES_MAX)]
+Template = Annotated[str, Field(max_length=TEMPLATE_MAX)]
+Variables = Annotated[dict[VariableName, Template], Field(max_length=VARIABLES_MAX)]
+VariableNames = Annotated[list[VariableName], Field(max_length=VARIABLES_MAX)]
+# RFC 9110 field names (a token); values may not break the header line.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,200}")
+_HEADER_VALUE_BREAKS = re.compile(r"[\r\n\x00]")
+
+
+def _bounded_custom_fields(fields: list[CustomField]) -> list[CustomField]:
+    for index, custom in enumerate(fields):
+        if len(custom.value) > URL_MAX:
+            raise ValueError(f"[{index}].Value is longer than {URL_MAX} characters")
+    return fields
+
+
+def _bounded_steps(steps: list[WebhookStep]) -> list[WebhookStep]:
+    """What a step may carry: bounded headers with names a request can send, a bounded body."""
+    for index, step in enumerate(steps):
+        if len(step.headers) > HEADERS_MAX:
+            raise ValueError(f"[{index}].Headers: at most {HEADERS_MAX} headers")
+        for name, value in step.headers.items():
+            if not _HEADER_NAME.fullmatch(name):
+                raise ValueError(f"[{index}].Headers: {name[:50]!r} is not a valid header name")
+            if _HEADER_VALUE_BREAKS.search(value) or len(value) > TEMPLATE_MAX:
+                raise ValueError(f"[{index}].Headers.{name}: a line break, NUL or over {TEMPLATE_MAX} chars")
+        if len(step.body) > TEMPLATE_MAX:
+            raise ValueError(f"[{index}].Body is longer than {TEMPLATE_MAX} characters")
+        if len(step.password) > URL_MAX or len(step.username) > URL_MAX:
+            raise ValueError(f"[{index}]: Username and Password are at most {URL_MAX} characters")
+    return steps
+
+
+CustomFields = Annotated[
+    list[CustomField], Field(max_length=CUSTOM_FIELDS_MAX), AfterValidator(_bounded_custom_fields)
+]
+Steps = Annotated[list[WebhookStep], Field(max_length=STEPS_MAX), AfterValidator(_bounded_steps)]
+
+
+def _within_years(moment: datetime) -> datetime:
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError("must lie within the years 2000 to 2099")
+    return moment
+
+
+# A date-time a request gives: with an offset, and within 2000..2099 (DESIGN §3 Limits).
+BoundedDateTime = Annotated[AwareDatetime, AfterValidator(_within_years)]
+
 
 class MonitorInput(MonitorFields):
     model_config = example({"Name": "Shop checkout", "Url": "https://shop.example", "MonitorType": "Https"})
+    url: Url = ""
+    notes: Notes = ""
+    custom_fields: CustomFields = Field(default_factory=list)
 
 
 class MonitorPatch(ApiModel):
@@ -60,11 +128,11 @@ class MonitorPatch(ApiModel):
     monitor_guid: UUID | None = None
     name: Name | None = None
     monitor_type: MonitorType | None = None
-    url: str | None = None
-    notes: str | None = None
+    url: Url | None = None
+    notes: Notes | None = None
     is_active: bool | None = None
     generate_alert: bool | None = None
-    custom_fields: list[CustomField] | None = None
+    custom_fields: CustomFields | None = None
 
 
 class IntegrationInput(IntegrationFields):
@@ -73,8 +141,9 @@ class IntegrationInput(IntegrationFields):
     type: UptrendsIntegrationType | IntegrationType
     # Folded into the stored type (integrations.stored_type), so never dumped with the rest.
     template: IntegrationTemplate | None = Field(default=None, exclude=True)
-    variables: dict[VariableName, str] = Field(default_factory=dict)
-    per_level_variables: list[VariableName] = Field(default_factory=list)
+    variables: Variables = Field(default_factory=dict)
+    per_level_variables: VariableNames = Field(default_factory=list)
+    steps: Steps = Field(default_factory=list)
 
 
 class IntegrationPatch(ApiModel):
@@ -83,9 +152,9 @@ class IntegrationPatch(ApiModel):
     integration_guid: UUID | None = None
     name: Name | None = None
     is_active: bool | None = None
-    variables: dict[VariableName, str] | None = None
-    per_level_variables: list[VariableName] | None = None
-    steps: list[WebhookStep] | None = None
+    variables: Variables | None = None
+    per_level_variables: VariableNames | None = None
+    steps: Steps | None = None
     retry_schedule: RetrySchedule | None = None
     signing_secrets: SigningSecrets | None = None
     functions: list[UserDefinedFunction] | None = None
@@ -130,7 +199,7 @@ class ResendAccepted(ApiModel):
 class RedriveRequest(ApiModel):
     """POST /DeadLetter/Redrive: requeue every dead-lettered delivery parked at or after Since."""
 
-    since: AwareDatetime
+    since: BoundedDateTime
 
 
 class RedriveResult(ApiModel):
@@ -194,10 +263,10 @@ class LevelIntegrationPatch(ApiModel):
     is_active: bool | None = None
     send_ok_alerts: bool | None = None
     send_reminder_alerts: bool | None = None
-    status_hub_service_list: list[ServiceLink] | None = None
+    status_hub_service_list: Annotated[list[ServiceLink], Field(max_length=SERVICE_LINKS_MAX)] | None = None
     status_hub_service_list_specified: bool | None = None
-    variable_values: dict[VariableName, str] | None = None
-    extra_email_addresses: list[EmailAddress] | None = None
+    variable_values: Variables | None = None
+    extra_email_addresses: Annotated[list[EmailAddress], Field(max_length=EXTRA_EMAILS_MAX)] | None = None
     extra_email_addresses_specified: bool | None = None
     publish_maintenance: bool | None = None
 
@@ -269,9 +338,11 @@ class IntegrationTestRequest(ApiModel):
     monitor_guid: UUID | None = None
     integration_service_guid: UUID | None = None
     # Values of the integration's per-level variables (a test has no level to take them from).
-    variable_values: dict[str, str] = Field(default_factory=dict)
+    variable_values: Variables = Field(default_factory=dict)
     # Who gets a test e-mail or SMS: these addresses, and this operator.
-    extra_email_addresses: list[EmailAddress] = Field(default_factory=list)
+    extra_email_addresses: Annotated[list[EmailAddress], Field(max_length=EXTRA_EMAILS_MAX)] = Field(
+        default_factory=list
+    )
     operator_guid: UUID | None = None
     # After a non-Ok test, send the Ok too (a status page is set back to operating normally).
     then_ok: bool = False

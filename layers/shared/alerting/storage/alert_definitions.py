@@ -15,8 +15,8 @@ from alerting.models.config import (
     EscalationLevel,
     LevelIntegration,
 )
-from alerting.storage import keys, membership
-from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage import keys, level_links, membership
+from alerting.storage.config_repository import VERSION, ConfigKind, ConfigRepository, Versioned, version_of
 from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
@@ -75,13 +75,16 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
             ExpressionAttributeValues={":pk": keys.definition_partition(guid)},
             ProjectionExpression="PK, SK",
         )
-        for item in items:
+        for item in list(items):
             sk = str(item["SK"])
             member_key = None
             if sk.startswith(keys.MONITOR_MEMBER_PREFIX):
                 member_key = keys.monitor(UUID(sk.rsplit("#", 1)[1]))
             elif sk.startswith(keys.GROUP_MEMBER_PREFIX):
                 member_key = keys.group(UUID(sk.rsplit("#", 1)[1]))
+            linked = _linked_partition(sk)
+            if linked is not None:
+                items.append(level_links.back_reference_of({"PK": str(item["PK"]), "SK": sk}, linked))
             if member_key is not None:
                 with translated_errors():
                     self._table.update_item(
@@ -98,14 +101,23 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
         return [levels[i] for i in sorted(levels)]
 
     def level(self, guid: UUID, level_id: int) -> EscalationLevel:
-        levels = self._load(guid).levels
+        return self.level_versioned(guid, level_id).config
+
+    def level_versioned(self, guid: UUID, level_id: int) -> Versioned[EscalationLevel]:
+        """A level with the version of its definition's item, which holds the levels."""
+        item = self._item(guid)
+        levels = _definition(item).levels
         if level_id not in levels:
             raise NotFoundError("EscalationLevel", f"{guid}/{level_id}")
-        return levels[level_id]
+        return Versioned(levels[level_id], version_of(item))
 
-    def replace_level(self, guid: UUID, level: EscalationLevel) -> None:
+    def replace_level(self, guid: UUID, level: EscalationLevel, version: int | None = None) -> None:
         self._update_existing(
-            guid, "SET Levels.#id = :level", {":level": level.to_json_dict()}, names={"#id": str(level.id)}
+            guid,
+            "SET Levels.#id = :level",
+            {":level": level.to_json_dict()},
+            names={"#id": str(level.id)},
+            version=version,
         )
 
     def members(self, guid: UUID) -> list[AlertDefinitionMember]:
@@ -137,26 +149,33 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
         return [LevelIntegration.model_validate(item["Config"]) for item in items]
 
     def level_integration(self, guid: UUID, level_id: int, integration_guid: UUID) -> LevelIntegration:
-        with translated_errors():
-            item = self._table.get_item(
-                Key=keys.level_integration(guid, level_id, integration_guid), ConsistentRead=True
-            ).get("Item")
-        if item is None:
-            raise NotFoundError(LEVEL_INTEGRATION, f"{guid}/{level_id}/{integration_guid}")
-        return LevelIntegration.model_validate(item["Config"])
+        return self.level_integration_versioned(guid, level_id, integration_guid).config
+
+    def level_integration_versioned(
+        self, guid: UUID, level_id: int, integration_guid: UUID
+    ) -> Versioned[LevelIntegration]:
+        key = keys.level_integration(guid, level_id, integration_guid)
+        name = f"{guid}/{level_id}/{integration_guid}"
+        return self._get_versioned(key, LEVEL_INTEGRATION, name, LevelIntegration)
 
     def attach(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
+        """Attach, if the definition and the integration both exist (no level names a deleted one)."""
         self.level(guid, level_id)
         key = keys.level_integration(guid, level_id, attached.integration_guid)
-        self._put_new(key, LEVEL_INTEGRATION, attached.integration_guid, attached)
+        item = {**key, "Config": attached.to_json_dict(), VERSION: 1}
+        level_links.link(
+            self._table, linked_integration(attached.integration_guid), guid, item, LEVEL_INTEGRATION
+        )
 
-    def replace_level_integration(self, guid: UUID, level_id: int, attached: LevelIntegration) -> None:
+    def replace_level_integration(
+        self, guid: UUID, level_id: int, attached: LevelIntegration, version: int
+    ) -> None:
         key = keys.level_integration(guid, level_id, attached.integration_guid)
-        self._put_existing(key, LEVEL_INTEGRATION, attached.integration_guid, attached)
+        self._put_existing(key, LEVEL_INTEGRATION, attached.integration_guid, attached, version)
 
     def detach(self, guid: UUID, level_id: int, integration_guid: UUID) -> None:
         key = keys.level_integration(guid, level_id, integration_guid)
-        self._delete_existing(key, LEVEL_INTEGRATION, integration_guid)
+        level_links.unlink(self._table, linked_integration(integration_guid), key, LEVEL_INTEGRATION)
 
     def config(self, guid: UUID) -> DefinitionConfig | None:
         """The definition as the evaluator needs it, in one query; None if it was deleted."""
@@ -181,3 +200,16 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
                 attached.setdefault(level_id, []).append(LevelIntegration.model_validate(item["Config"]))
         levels = [loaded.levels[i] for i in sorted(loaded.levels)]
         return DefinitionConfig(loaded.definition, levels, attached)
+
+
+def linked_integration(integration_guid: UUID) -> level_links.Linked:
+    return level_links.Linked("Integration", integration_guid, keys.integration(integration_guid))
+
+
+def _linked_partition(sort_key: str) -> str | None:
+    """The partition holding the back-reference of a level item of a definition, if it is one."""
+    if sort_key.startswith(keys.level_integration_prefix()) and "#INTEGRATION#" in sort_key:
+        return keys.integration_partition(UUID(sort_key.rsplit("#", 1)[1]))
+    if sort_key.startswith(keys.LEVEL_OPERATOR_PREFIX):
+        return keys.operator(UUID(sort_key.rsplit("#", 1)[1]))["PK"]
+    return None

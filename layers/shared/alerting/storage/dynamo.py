@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 _deserializer = TypeDeserializer()
+CURSOR_KEYS = frozenset({"PK", "SK", "GSI1PK", "GSI1SK"})
 M = TypeVar("M", bound=ApiModel)
 
 
@@ -36,6 +37,12 @@ def translated_errors() -> Iterator[None]:
             reasons = exc.response.get("CancellationReasons", [])
             if any(r.get("Code") in ("ConditionalCheckFailed", "TransactionConflict") for r in reasons):
                 raise ConcurrentUpdateError(code) from exc
+        if code == "ValidationException":
+            # DynamoDB refuses what it was given (an item over 400 KB, a forged start key): bad input.
+            message = exc.response.get("Error", {}).get("Message", "")
+            if "size" in message.lower():
+                raise InvalidInputError("body", "is too large to store (400 KB per object)") from exc
+            raise InvalidInputError("body", "holds a value the store refuses") from exc
         raise UnavailableError(f"DynamoDB {code}") from exc
 
 
@@ -67,7 +74,12 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError) as exc:
         raise InvalidInputError("Cursor", "is not a cursor this API returned") from exc
-    if not isinstance(decoded, dict):
+    # A cursor is the key of the last item shown: a few key attributes, each a string.
+    if (
+        not isinstance(decoded, dict)
+        or not decoded
+        or not all(name in CURSOR_KEYS and isinstance(value, str) for name, value in decoded.items())
+    ):
         raise InvalidInputError("Cursor", "is not a cursor this API returned")
     return decoded
 
@@ -114,8 +126,40 @@ def page_of_kind(
         "Limit": limit,
     }
     if start := decode_cursor(cursor):
+        if start.get("GSI1PK") != kind.value:
+            raise InvalidInputError("Cursor", "is not a cursor this API returned")
         query["ExclusiveStartKey"] = start
-    with translated_errors():
-        page = table.query(**query)
-    found = [model.model_validate(item["Config"]) for item in page.get("Items", [])]
-    return found, encode_cursor(page.get("LastEvaluatedKey"))
+    found: list[M] = []
+    # DynamoDB stops a page at 1 MB: keep reading until Take objects or the end, never truncate silently.
+    while True:
+        with translated_errors():
+            page = table.query(**query)
+        found += [model.model_validate(item["Config"]) for item in page.get("Items", [])]
+        last = page.get("LastEvaluatedKey")
+        if not last or len(found) >= limit:
+            return found, encode_cursor(last)
+        query |= {"ExclusiveStartKey": last, "Limit": limit - len(found)}
+
+
+def delete_with(table: Table, key: keys.Key, companion: dict[str, Any], missing: AlertingError) -> None:
+    """Delete an item that must exist together with one more write (its other side); `missing` if it
+    does not exist."""
+    operations: list[Any] = [
+        {"Delete": {"TableName": table.name, "Key": key, "ConditionExpression": "attribute_exists(PK)"}},
+        companion,
+    ]
+    with failed_condition_raises(missing):
+        table.meta.client.transact_write_items(TransactItems=operations)
+
+
+def transact(table: Table, operations: list[Any], *failures: AlertingError | None) -> None:
+    """One transaction; when it is cancelled, the error given for the first operation whose condition
+    failed is raised (None, or none given: the ConcurrentUpdateError itself)."""
+    try:
+        with translated_errors():
+            table.meta.client.transact_write_items(TransactItems=operations)
+    except ConcurrentUpdateError as exc:
+        for failed, error in zip(failed_conditions(exc), failures, strict=False):
+            if failed and error is not None:
+                raise error from exc
+        raise

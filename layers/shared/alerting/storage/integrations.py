@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from alerting.errors import NotFoundError
-from alerting.models.config import Integration, IntegrationService
-from alerting.storage import keys
-from alerting.storage.config_repository import ConfigKind, ConfigRepository
-from alerting.storage.dynamo import query_all, query_prefix, translated_errors
+from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
+from alerting.models.config import Integration, IntegrationService, LevelIntegration
+from alerting.storage import keys, level_links
+from alerting.storage.config_repository import VERSION, ConfigKind, ConfigRepository, Versioned, version_of
+from alerting.storage.dynamo import query_all, query_prefix, transact, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -37,8 +37,8 @@ class Integrations(ConfigRepository[Integration]):
         super().__init__(table, INTEGRATION)
 
     def delete(self, guid: UUID) -> None:
-        """Delete the integration and its services; levels still naming it skip it from then on."""
-        self.get(guid)
+        """Delete the integration, the level items attaching it (together), then its services."""
+        level_links.delete_linked(self._table, level_links.Linked(KIND, guid, keys.integration(guid)))
         items = query_all(
             self._table,
             KeyConditionExpression="PK = :pk",
@@ -59,23 +59,71 @@ class Integrations(ConfigRepository[Integration]):
         return {service.integration_service_guid: service for service in services}
 
     def service(self, guid: UUID, service_guid: UUID) -> IntegrationService:
-        with translated_errors():
-            item = self._table.get_item(Key=keys.service(guid, service_guid), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFoundError(SERVICE, str(service_guid))
-        return IntegrationService.model_validate(item["Config"])
+        return self.service_versioned(guid, service_guid).config
+
+    def service_versioned(self, guid: UUID, service_guid: UUID) -> Versioned[IntegrationService]:
+        return self._get_versioned(
+            keys.service(guid, service_guid), SERVICE, service_guid, IntegrationService
+        )
 
     def add_service(self, guid: UUID, service: IntegrationService) -> None:
         self.get(guid)
         service_guid = service.integration_service_guid
         self._put_new(keys.service(guid, service_guid), SERVICE, service_guid, service)
 
-    def replace_service(self, guid: UUID, service: IntegrationService) -> None:
+    def replace_service(self, guid: UUID, service: IntegrationService, version: int) -> None:
         service_guid = service.integration_service_guid
-        self._put_existing(keys.service(guid, service_guid), SERVICE, service_guid, service)
+        self._put_existing(keys.service(guid, service_guid), SERVICE, service_guid, service, version)
 
     def delete_service(self, guid: UUID, service_guid: UUID) -> None:
-        self._delete_existing(keys.service(guid, service_guid), SERVICE, service_guid)
+        """Delete the service and drop it from every level that updates it, in one transaction (re-read
+        when a level changed meanwhile), so no level keeps a link to a deleted service."""
+        missing = NotFoundError(SERVICE, str(service_guid))
+        for _ in range(level_links.DELETE_TRIES):
+            delete = {
+                "Delete": {
+                    "TableName": self._table.name,
+                    "Key": keys.service(guid, service_guid),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            }
+            try:
+                transact(self._table, [delete, *self._unlinked_levels(guid, service_guid)], missing)
+                return
+            except ConcurrentUpdateError:
+                continue
+        raise AlreadyExistsError(SERVICE, "a concurrent change; retry")
+
+    def _unlinked_levels(self, guid: UUID, service_guid: UUID) -> list[dict[str, Any]]:
+        """The writes that take the service out of the levels attaching this integration, each at the
+        version read."""
+        writes = []
+        for level_key in level_links.level_keys(self._table, keys.integration_partition(guid)):
+            with translated_errors():
+                item = self._table.get_item(Key=level_key, ConsistentRead=True).get("Item")
+            if item is None:
+                continue
+            attached = LevelIntegration.model_validate(item["Config"])
+            kept = [
+                link
+                for link in attached.status_hub_service_list
+                if link.integration_service_guid != service_guid
+            ]
+            if len(kept) == len(attached.status_hub_service_list):
+                continue
+            version = version_of(item)
+            changed = attached.model_copy(update={"status_hub_service_list": kept})
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table.name,
+                        "Item": {**level_key, "Config": changed.to_json_dict(), VERSION: version + 1},
+                        "ConditionExpression": f"{VERSION} = :version",
+                        "ExpressionAttributeValues": {":version": version},
+                    }
+                }
+            )
+        return writes
 
     def config(self, guid: UUID) -> IntegrationConfig | None:
         """The integration and its services in one query; None if it was deleted."""

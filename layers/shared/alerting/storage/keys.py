@@ -15,6 +15,8 @@
     INTEGRATION#<i>        INTEGRATION                          integration
     INTEGRATION#<i>        SERVICE#<s>                          StatusHub service of the integration
     INTEGRATION#<i>        TARGET#<target>                      delivery health of a target
+    INTEGRATION#<i>        LINK#<level item's PK>#<SK>          a level attaches it (storage.level_links)
+    OPERATOR#<o>           LINK#<level item's PK>#<SK>          a level pages them (storage.level_links)
     ALERT#<a>              ATTEMPT#<time>#<integration>#<target>#<n>[#<replay>]   delivery log of one alert
     ALERT#<a>              DELIVERED#<integration>#<target>[#<replay>]   reached that target (idempotency)
     EXTERNAL#<i>#<incident key>  SERVICENOW                     sys_id of the ServiceNow incident we opened
@@ -94,6 +96,7 @@ def integration(integration_guid: UUID) -> Key:
 
 
 SERVICE_PREFIX = "SERVICE#"
+LINK_PREFIX = "LINK#"
 
 
 def service(integration_guid: UUID, service_guid: UUID) -> Key:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
+from alerting.errors import AlreadyExistsError, NotFoundError
 from alerting.storage import keys
-from alerting.storage.dynamo import failed_conditions, translated_errors
+from alerting.storage.config_repository import VERSION
+from alerting.storage.dynamo import delete_with, transact
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -48,36 +49,18 @@ def link(table: Table, holder: Holder, member_key: keys.Key, monitor_guid: UUID)
             }
         },
     ]
-    try:
-        with translated_errors():
-            table.meta.client.transact_write_items(TransactItems=operations)
-    except ConcurrentUpdateError as exc:
-        holder_missing, monitor_missing, already_member = [*failed_conditions(exc), False, False, False][:3]
-        if holder_missing:
-            raise NotFoundError(holder.kind, str(holder.guid)) from exc
-        if monitor_missing:
-            raise NotFoundError("Monitor", str(monitor_guid)) from exc
-        if already_member:
-            raise AlreadyExistsError(holder.member_kind, str(monitor_guid)) from exc
-        raise
+    transact(
+        table,
+        operations,
+        NotFoundError(holder.kind, str(holder.guid)),
+        NotFoundError("Monitor", str(monitor_guid)),
+        AlreadyExistsError(holder.member_kind, str(monitor_guid)),
+    )
 
 
 def unlink(table: Table, holder: Holder, member_key: keys.Key, monitor_guid: UUID) -> None:
-    operations: list[Any] = [
-        {
-            "Delete": {
-                "TableName": table.name,
-                "Key": member_key,
-                "ConditionExpression": "attribute_exists(PK)",
-            }
-        },
-        _monitor_set(table, holder, monitor_guid, "DELETE"),
-    ]
-    try:
-        with translated_errors():
-            table.meta.client.transact_write_items(TransactItems=operations)
-    except ConcurrentUpdateError as exc:
-        raise NotFoundError(holder.member_kind, f"{holder.guid}/{monitor_guid}") from exc
+    missing = NotFoundError(holder.member_kind, f"{holder.guid}/{monitor_guid}")
+    delete_with(table, member_key, _monitor_set(table, holder, monitor_guid, "DELETE"), missing)
 
 
 def _monitor_set(table: Table, holder: Holder, monitor_guid: UUID, action: str) -> dict[str, Any]:
@@ -85,8 +68,10 @@ def _monitor_set(table: Table, holder: Holder, monitor_guid: UUID, action: str) 
         "Update": {
             "TableName": table.name,
             "Key": keys.monitor(monitor_guid),
-            "UpdateExpression": f"{action} {holder.monitor_attribute} :guid",
+            # Moving the monitor's version makes a delete that read the members before this retry.
+            "UpdateExpression": f"{action} {holder.monitor_attribute} :guid "
+            f"SET {VERSION} = if_not_exists({VERSION}, :zero) + :one",
             "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": {":guid": {str(holder.guid)}},
+            "ExpressionAttributeValues": {":guid": {str(holder.guid)}, ":zero": 0, ":one": 1},
         }
     }

@@ -16,13 +16,19 @@ from uuid import UUID
 from botocore.exceptions import ClientError
 from pydantic import TypeAdapter, ValidationError
 
-from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError, UnavailableError
+from alerting.errors import (
+    AlreadyExistsError,
+    ConcurrentUpdateError,
+    NotFoundError,
+    UnavailableError,
+    VersionMismatchError,
+)
 from alerting.models.alert import Alert, Decision, MonitorState
 from alerting.models.config import MaintenancePeriod, Monitor
 from alerting.models.delivery import DeliveryJob, JobReference
 from alerting.observability import logger
 from alerting.storage import keys, outbox
-from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.config_repository import VERSION, ConfigKind, ConfigRepository, version_of
 from alerting.storage.dynamo import from_low_level, query_all, translated_errors
 
 if TYPE_CHECKING:
@@ -157,11 +163,35 @@ class Monitors(ConfigRepository[Monitor]):
                 raise UnavailableError("DynamoDB kept some monitor reads of a batch unprocessed")
         return found
 
-    def delete(self, monitor_guid: UUID) -> None:
-        """Delete the monitor and its memberships; its alert history expires by TTL."""
-        record = self.record(monitor_guid)
+    def delete(self, monitor_guid: UUID, version: int | None = None) -> None:
+        """Delete the monitor and its memberships; its alert history expires by TTL.
+
+        The delete names the version it read: a member added meanwhile moves the version (membership
+        link), so the delete is re-read and repeated rather than leaving that member dangling.
+        """
+        for _ in range(5):
+            item = self._item(monitor_guid)
+            if version is not None and version_of(item) != version:
+                raise VersionMismatchError(f"Monitor {monitor_guid} is at another version than If-Match")
+            try:
+                self._delete_with_members(monitor_guid, _record(item), version_of(item))
+                return
+            except ConcurrentUpdateError:
+                if version is not None:
+                    raise VersionMismatchError(f"Monitor {monitor_guid} changed meanwhile") from None
+        raise AlreadyExistsError("Monitor", "a concurrent change; retry")
+
+    def _delete_with_members(self, monitor_guid: UUID, record: MonitorRecord, version: int) -> None:
+        condition: dict[str, Any] = (
+            {
+                "ConditionExpression": f"{VERSION} = :version",
+                "ExpressionAttributeValues": {":version": version},
+            }
+            if version
+            else {"ConditionExpression": f"attribute_not_exists({VERSION})"}
+        )
         operations: list[dict[str, Any]] = [
-            {"Delete": {"TableName": self._table.name, "Key": keys.monitor(monitor_guid)}}
+            {"Delete": {"TableName": self._table.name, "Key": keys.monitor(monitor_guid), **condition}}
         ]
         operations += [
             {

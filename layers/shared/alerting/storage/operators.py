@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from alerting.models.config import Operator
-from alerting.storage import keys
+from alerting.storage import keys, level_links
 from alerting.storage.config_repository import ConfigKind, ConfigRepository
 from alerting.storage.dynamo import query_prefix, translated_errors
 
@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 KIND = "Operator"
+MEMBER = "EscalationLevelMember"
+
+
+def _linked(guid: UUID) -> level_links.Linked:
+    return level_links.Linked(KIND, guid, keys.operator(guid))
 
 
 OPERATOR = ConfigKind(
@@ -26,18 +31,17 @@ class Operators(ConfigRepository[Operator]):
         super().__init__(table, OPERATOR)
 
     def delete(self, guid: UUID) -> None:
-        """Delete the operator; levels still naming them skip them from then on."""
-        self._delete_existing(keys.operator(guid), KIND, guid)
+        """Delete the operator and their level memberships, together."""
+        level_links.delete_linked(self._table, _linked(guid))
 
-    # Level membership
+    # Level membership, transactional with the existence of the operator and the definition
     def add_to_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
-        self.get(operator_guid)
         key = keys.level_operator(definition_guid, level_id, operator_guid)
-        self._put_new(key, "EscalationLevelMember", operator_guid)
+        level_links.link(self._table, _linked(operator_guid), definition_guid, {**key}, MEMBER)
 
     def remove_from_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
         key = keys.level_operator(definition_guid, level_id, operator_guid)
-        self._delete_existing(key, "EscalationLevelMember", operator_guid)
+        level_links.unlink(self._table, _linked(operator_guid), key, MEMBER)
 
     def level_member_guids(self, definition_guid: UUID, level_id: int) -> list[UUID]:
         items = query_prefix(
