@@ -33,18 +33,22 @@ class InvalidInputError(AlertingError):
         self.message = message
 
 
-class NotFoundError(AlertingError):
+class _ObjectError(AlertingError):
+    """An error about one named object; the subclass says what is wrong with it."""
+
+    problem = ""
+
     def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"{kind} {key} does not exist")
-        self.kind = kind
-        self.key = key
+        self.kind, self.key = kind, key
+        super().__init__(f"{kind} {key} {self.problem}")
 
 
-class AlreadyExistsError(AlertingError):
-    def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"{kind} {key} already exists")
-        self.kind = kind
-        self.key = key
+class NotFoundError(_ObjectError):
+    problem = "does not exist"
+
+
+class AlreadyExistsError(_ObjectError):
+    problem = "already exists"
 
 
 class ConcurrentUpdateError(AlertingError):

@@ -115,13 +115,16 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Variable:
+class _Reference:
     name: str
 
 
-@dataclass(frozen=True)
-class CustomFieldRef:
-    name: str
+class Variable(_Reference):
+    """{{@alert.type}}: an alerting variable, or one of the integration's."""
+
+
+class CustomFieldRef(_Reference):
+    """{{@CustomField(Team)}}: a custom field of the monitor, by its name."""
 
 
 @dataclass(frozen=True)

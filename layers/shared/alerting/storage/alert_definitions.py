@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -20,21 +19,15 @@ from alerting.storage.config_repository import VERSION, ConfigKind, ConfigReposi
 from alerting.storage.dynamo import query_all, query_prefix, translated_errors
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
+    pass
 
 KIND = "AlertDefinition"
 LEVEL_INTEGRATION = "EscalationLevelIntegration"
 
 
-@dataclass(frozen=True)
-class _Definition:
-    definition: AlertDefinition
-    levels: dict[int, EscalationLevel]
-
-
-def _definition(item: dict[str, Any]) -> _Definition:
-    levels = {int(k): EscalationLevel.model_validate(v) for k, v in item["Levels"].items()}
-    return _Definition(AlertDefinition.model_validate(item["Config"]), levels)
+def _levels(item: dict[str, Any]) -> dict[int, EscalationLevel]:
+    """The level slots a definition's item holds, by level id."""
+    return {int(k): EscalationLevel.model_validate(v) for k, v in item["Levels"].items()}
 
 
 def _member(sort_key: str) -> AlertDefinitionMember:
@@ -55,26 +48,17 @@ DEFINITION = ConfigKind(
 
 
 class AlertDefinitions(ConfigRepository[AlertDefinition]):
-    def __init__(self, table: Table) -> None:
-        super().__init__(table, DEFINITION)
+    _kind = DEFINITION
 
     def create(self, config: AlertDefinition, **attributes: Any) -> None:
         """A new definition gets its level slots: level 1 active on the first error, 2 and 3 inactive."""
         slots = {str(i): EscalationLevel.default_slot(i).to_json_dict() for i in LEVEL_IDS}
         super().create(config, Levels=slots, **attributes)
 
-    def _load(self, guid: UUID) -> _Definition:
-        return _definition(self._item(guid))
-
     def delete(self, guid: UUID) -> None:
         """Delete the definition, its level integrations and memberships, and unlink its monitors."""
-        self._load(guid)
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": keys.definition_partition(guid)},
-            ProjectionExpression="PK, SK",
-        )
+        self._item(guid)
+        items = self._partition_keys(keys.definition_partition(guid))
         for item in list(items):
             sk = str(item["SK"])
             member_key = None
@@ -92,12 +76,10 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
                         UpdateExpression="DELETE DefinitionGuids :guid",
                         ExpressionAttributeValues={":guid": {str(guid)}},
                     )
-        with translated_errors(), self._table.batch_writer() as batch:
-            for item in items:
-                batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
+        self._delete_keys(items)
 
     def levels(self, guid: UUID) -> list[EscalationLevel]:
-        levels = self._load(guid).levels
+        levels = _levels(self._item(guid))
         return [levels[i] for i in sorted(levels)]
 
     def level(self, guid: UUID, level_id: int) -> EscalationLevel:
@@ -106,7 +88,7 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
     def level_versioned(self, guid: UUID, level_id: int) -> Versioned[EscalationLevel]:
         """A level with the version of its definition's item, which holds the levels."""
         item = self._item(guid)
-        levels = _definition(item).levels
+        levels = _levels(item)
         if level_id not in levels:
             raise NotFoundError("EscalationLevel", f"{guid}/{level_id}")
         return Versioned(levels[level_id], version_of(item))
@@ -121,7 +103,7 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
         )
 
     def members(self, guid: UUID) -> list[AlertDefinitionMember]:
-        self._load(guid)
+        self._item(guid)
         items = query_prefix(self._table, keys.definition_partition(guid), keys.MEMBER_PREFIX)
         return [_member(str(item["SK"])) for item in items]
 
@@ -191,15 +173,15 @@ class AlertDefinitions(ConfigRepository[AlertDefinition]):
         head = next((item for item in items if item["SK"] == keys.definition(guid)["SK"]), None)
         if head is None:
             return None
-        loaded = _definition(head)
+        levels = _levels(head)
         attached: dict[int, list[LevelIntegration]] = {}
         for item in items:
             sk = str(item["SK"])
             if sk.startswith(keys.level_integration_prefix()):
                 level_id = int(sk.split("#")[1])
                 attached.setdefault(level_id, []).append(LevelIntegration.model_validate(item["Config"]))
-        levels = [loaded.levels[i] for i in sorted(loaded.levels)]
-        return DefinitionConfig(loaded.definition, levels, attached)
+        definition = AlertDefinition.model_validate(head["Config"])
+        return DefinitionConfig(definition, [levels[i] for i in sorted(levels)], attached)
 
 
 def linked_integration(integration_guid: UUID) -> level_links.Linked:

@@ -15,8 +15,8 @@ from uuid import UUID
 
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError, VersionMismatchError
 from alerting.models.base import ApiModel
-from alerting.storage import keys
-from alerting.storage.dynamo import failed_condition_raises, page_of_kind, translated_errors
+from alerting.storage import keys, level_links
+from alerting.storage.dynamo import failed_condition_raises, page_of_kind, query_all, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -50,9 +50,11 @@ class ConfigKind(Generic[M]):
 
 
 class ConfigRepository(Generic[M]):
-    def __init__(self, table: Table, kind: ConfigKind[M]) -> None:
+    # Each repository names its kind as a class attribute, e.g. `_kind = MONITOR`.
+    _kind: ConfigKind[M]
+
+    def __init__(self, table: Table) -> None:
         self._table = table
-        self._kind = kind
 
     def create(self, config: M, **attributes: Any) -> None:
         """Store a new object, with any extra attributes of its item; AlreadyExistsError if it exists."""
@@ -175,6 +177,20 @@ class ConfigRepository(Generic[M]):
 
         self._write_checked(key, kind, guid, version, put)
 
+    def _partition_keys(self, partition: str) -> list[dict[str, Any]]:
+        """The keys of every item of a partition: an object's own item and the items hanging off it."""
+        return query_all(
+            self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": partition},
+            ProjectionExpression="PK, SK",
+        )
+
+    def _delete_keys(self, items: list[dict[str, Any]]) -> None:
+        with translated_errors(), self._table.batch_writer() as batch:
+            for item in items:
+                batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
+
     def _delete_existing(self, key: keys.Key, kind: str, guid: object) -> None:
         with failed_condition_raises(NotFoundError(kind, str(guid))):
             self._table.delete_item(Key=key, ConditionExpression="attribute_exists(PK)")
@@ -186,3 +202,14 @@ def _item(key: keys.Key, config: ApiModel | None) -> dict[str, Any]:
 
 def version_of(item: dict[str, Any]) -> int:
     return int(item.get(VERSION, 0))
+
+
+class LinkedConfigRepository(ConfigRepository[M]):
+    """A kind that escalation levels link to (operators, integrations): deleting an object deletes
+    the level items linking to it in the same transaction, so no level names a deleted object."""
+
+    def delete(self, guid: UUID) -> None:
+        level_links.delete_linked(self._table, self._as_linked(guid))
+
+    def _as_linked(self, guid: UUID) -> level_links.Linked:
+        return level_links.Linked(self._kind.name, guid, self._kind.key(guid))

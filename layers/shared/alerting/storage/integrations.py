@@ -9,11 +9,17 @@ from uuid import UUID
 from alerting.errors import AlreadyExistsError, ConcurrentUpdateError, NotFoundError
 from alerting.models.config import Integration, IntegrationService, LevelIntegration
 from alerting.storage import keys, level_links
-from alerting.storage.config_repository import VERSION, ConfigKind, ConfigRepository, Versioned, version_of
+from alerting.storage.config_repository import (
+    VERSION,
+    ConfigKind,
+    LinkedConfigRepository,
+    Versioned,
+    version_of,
+)
 from alerting.storage.dynamo import query_all, query_prefix, transact, translated_errors
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
+    pass
 
 KIND = "Integration"
 SERVICE = "IntegrationService"
@@ -32,22 +38,13 @@ INTEGRATION = ConfigKind(
 )
 
 
-class Integrations(ConfigRepository[Integration]):
-    def __init__(self, table: Table) -> None:
-        super().__init__(table, INTEGRATION)
+class Integrations(LinkedConfigRepository[Integration]):
+    _kind = INTEGRATION
 
     def delete(self, guid: UUID) -> None:
         """Delete the integration, the level items attaching it (together), then its services."""
-        level_links.delete_linked(self._table, level_links.Linked(KIND, guid, keys.integration(guid)))
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": keys.integration_partition(guid)},
-            ProjectionExpression="PK, SK",
-        )
-        with translated_errors(), self._table.batch_writer() as batch:
-            for item in items:
-                batch.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
+        super().delete(guid)
+        self._delete_keys(self._partition_keys(keys.integration_partition(guid)))
 
     def services(self, guid: UUID) -> list[IntegrationService]:
         self.get(guid)

@@ -19,7 +19,7 @@ from alerting.storage.config_repository import ConfigKind, ConfigRepository
 from alerting.storage.dynamo import failed_conditions, query_prefix, translated_errors
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
+    pass
 
 KIND = "MonitorGroup"
 ALL_MONITORS = MonitorGroup(
@@ -42,8 +42,7 @@ GROUP = ConfigKind(
 
 
 class MonitorGroups(ConfigRepository[MonitorGroup]):
-    def __init__(self, table: Table) -> None:
-        super().__init__(table, GROUP)
+    _kind = GROUP
 
     def ensure_all(self) -> None:
         """The IsAll group exists from the start: created on first use of the group API."""

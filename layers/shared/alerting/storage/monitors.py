@@ -32,7 +32,7 @@ from alerting.storage.config_repository import VERSION, ConfigKind, ConfigReposi
 from alerting.storage.dynamo import from_low_level, query_all, translated_errors
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
+    pass
 
 _periods = TypeAdapter(list[MaintenancePeriod])
 # BatchGetItem takes at most 100 keys; what it leaves unprocessed (throttling) is asked for again.
@@ -129,8 +129,7 @@ MONITOR = ConfigKind(
 class Monitors(ConfigRepository[Monitor]):
     """Config writes leave the evaluation state in the same item alone."""
 
-    def __init__(self, table: Table) -> None:
-        super().__init__(table, MONITOR)
+    _kind = MONITOR
 
     def record(self, monitor_guid: UUID) -> MonitorRecord:
         return _record(self._item(monitor_guid))

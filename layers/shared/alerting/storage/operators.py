@@ -7,18 +7,14 @@ from uuid import UUID
 
 from alerting.models.config import Operator
 from alerting.storage import keys, level_links
-from alerting.storage.config_repository import ConfigKind, ConfigRepository
+from alerting.storage.config_repository import ConfigKind, LinkedConfigRepository
 from alerting.storage.dynamo import query_prefix, translated_errors
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
+    pass
 
 KIND = "Operator"
 MEMBER = "EscalationLevelMember"
-
-
-def _linked(guid: UUID) -> level_links.Linked:
-    return level_links.Linked(KIND, guid, keys.operator(guid))
 
 
 OPERATOR = ConfigKind(
@@ -26,22 +22,19 @@ OPERATOR = ConfigKind(
 )
 
 
-class Operators(ConfigRepository[Operator]):
-    def __init__(self, table: Table) -> None:
-        super().__init__(table, OPERATOR)
+class Operators(LinkedConfigRepository[Operator]):
+    """Deleting an operator deletes their level memberships, together."""
 
-    def delete(self, guid: UUID) -> None:
-        """Delete the operator and their level memberships, together."""
-        level_links.delete_linked(self._table, _linked(guid))
+    _kind = OPERATOR
 
     # Level membership, transactional with the existence of the operator and the definition
     def add_to_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
         key = keys.level_operator(definition_guid, level_id, operator_guid)
-        level_links.link(self._table, _linked(operator_guid), definition_guid, {**key}, MEMBER)
+        level_links.link(self._table, self._as_linked(operator_guid), definition_guid, {**key}, MEMBER)
 
     def remove_from_level(self, definition_guid: UUID, level_id: int, operator_guid: UUID) -> None:
         key = keys.level_operator(definition_guid, level_id, operator_guid)
-        level_links.unlink(self._table, _linked(operator_guid), key, MEMBER)
+        level_links.unlink(self._table, self._as_linked(operator_guid), key, MEMBER)
 
     def level_member_guids(self, definition_guid: UUID, level_id: int) -> list[UUID]:
         items = query_prefix(
