@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 from uuid import UUID
 
 from alerting.api.configuration import Configuration
@@ -14,48 +15,16 @@ from alerting.delivery.replay import Replay
 from alerting.errors import InvalidInputError
 from alerting.messaging.delivery_queue import DeadLetter, DeliveryQueue
 from alerting.models.api import (
-    AlertDefinitionInput,
-    AlertDefinitionMonitor,
-    AlertDefinitionMonitorGroup,
-    AlertDefinitionOperator,
-    AlertDefinitionPatch,
     AlertPage,
     DeadLetterView,
-    DecisionPage,
-    EscalationLevelMember,
-    EscalationLevelPatch,
-    IntegrationInput,
-    IntegrationPatch,
     IntegrationTestRequest,
     IntegrationTestResult,
-    IntegrationView,
-    LevelIntegrationPatch,
-    LevelIntegrationView,
-    MonitorGroupInput,
-    MonitorInput,
-    MonitorPatch,
-    OperatorInput,
-    OperatorPatch,
     PresetPeriod,
-    RedriveResult,
     ResendAccepted,
-    ServiceInput,
 )
-from alerting.models.config import (
-    AlertDefinition,
-    AlertDefinitionMember,
-    EscalationLevel,
-    IntegrationService,
-    MaintenancePeriod,
-    Monitor,
-    MonitorGroup,
-    MonitorGroupMember,
-    Operator,
-)
-from alerting.models.delivery import DeliveryAttempt, DeliveryJob, TargetHealth
+from alerting.models.delivery import DeliveryJob, TargetHealth
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.alert_history import AlertQuery
-from alerting.storage.config_repository import Versioned
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitor_groups import MonitorGroups
@@ -68,6 +37,30 @@ class IntegrationTesting(Protocol):
     """Sends a sample message now (delivery.test_send); handed in so the API never imports the senders."""
 
     def run(self, guid: UUID, given: IntegrationTestRequest) -> IntegrationTestResult: ...
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _Route(Generic[P, R]):
+    """A route the facade answers with one call of a service or repository, named in one line:
+    `get_monitor = _Route(lambda api: api.monitors.get)` reads as a method of the target's signature."""
+
+    def __init__(self, target: Callable[[ConfigApi], Callable[P, R]]) -> None:
+        self._target = target
+
+    @overload
+    def __get__(self, api: None, owner: type[ConfigApi]) -> Callable[Concatenate[ConfigApi, P], R]: ...
+    @overload
+    def __get__(self, api: ConfigApi, owner: type[ConfigApi]) -> Callable[P, R]: ...
+    def __get__(self, api: ConfigApi | None, owner: type[ConfigApi]) -> Any:
+        if api is None:  # read on the class (ConfigApi.create_monitor), as the console's forms do
+            return self._unbound
+        return self._target(api)
+
+    def _unbound(self, api: ConfigApi, *args: Any, **kwargs: Any) -> Any:
+        return self._target(api)(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -89,41 +82,19 @@ class ConfigApi:
     event_dead_letters: DeliveryQueue | None = None
 
     # Monitors
-    def list_monitors(self, take: int, cursor: str | None) -> tuple[list[Monitor], str | None]:
-        return self.monitors.page(take, cursor)
-
-    def create_monitor(self, given: MonitorInput) -> Monitor:
-        return self.configuration.create_monitor(given)
-
-    def get_monitor(self, guid: UUID) -> Monitor:
-        return self.monitors.get(guid)
-
-    def get_monitor_versioned(self, guid: UUID) -> Versioned[Monitor]:
-        return self.monitors.get_versioned(guid)
-
-    def replace_monitor(self, guid: UUID, given: MonitorInput, if_match: int | None = None) -> None:
-        self.configuration.replace_monitor(guid, given, if_match)
-
-    def patch_monitor(self, guid: UUID, patch: MonitorPatch, if_match: int | None = None) -> None:
-        self.configuration.patch_monitor(guid, patch, if_match)
-
-    def delete_monitor(self, guid: UUID, if_match: int | None = None) -> None:
-        self.monitors.delete(guid, if_match)
+    list_monitors = _Route(lambda api: api.monitors.page)
+    create_monitor = _Route(lambda api: api.configuration.create_monitor)
+    get_monitor = _Route(lambda api: api.monitors.get)
+    get_monitor_versioned = _Route(lambda api: api.monitors.get_versioned)
+    replace_monitor = _Route(lambda api: api.configuration.replace_monitor)
+    patch_monitor = _Route(lambda api: api.configuration.patch_monitor)
+    delete_monitor = _Route(lambda api: api.monitors.delete)
 
     # Maintenance periods
-    def list_maintenance_periods(self, monitor_guid: UUID) -> list[MaintenancePeriod]:
-        return self.monitors.maintenance_periods(monitor_guid)
-
-    def add_maintenance_period(self, monitor_guid: UUID, given: MaintenancePeriod) -> MaintenancePeriod:
-        return self.monitor_alerting.add_maintenance(monitor_guid, given)
-
-    def replace_maintenance_period(
-        self, monitor_guid: UUID, period_id: int, given: MaintenancePeriod
-    ) -> None:
-        self.monitor_alerting.replace_maintenance(monitor_guid, period_id, given)
-
-    def delete_maintenance_period(self, monitor_guid: UUID, period_id: int) -> None:
-        self.monitors.delete_maintenance_period(monitor_guid, period_id)
+    list_maintenance_periods = _Route(lambda api: api.monitors.maintenance_periods)
+    add_maintenance_period = _Route(lambda api: api.monitor_alerting.add_maintenance)
+    replace_maintenance_period = _Route(lambda api: api.monitor_alerting.replace_maintenance)
+    delete_maintenance_period = _Route(lambda api: api.monitors.delete_maintenance_period)
 
     # Alert history and decision records
     def list_monitor_alerts(
@@ -145,162 +116,72 @@ class ConfigApi:
         query = AlertQuery(take, cursor, ascending, start, end, include_reminders)
         return self.monitor_alerting.alerts(monitor_guid, query)
 
-    def list_decisions(self, monitor_guid: UUID, take: int, cursor: str | None) -> DecisionPage:
-        return self.monitor_alerting.decisions(monitor_guid, take, cursor)
+    list_decisions = _Route(lambda api: api.monitor_alerting.decisions)
 
     # Monitor groups
-    def list_monitor_groups(self, take: int, cursor: str | None) -> tuple[list[MonitorGroup], str | None]:
-        return self.monitor_alerting.list_groups(take, cursor)
-
-    def create_monitor_group(self, given: MonitorGroupInput) -> MonitorGroup:
-        return self.monitor_alerting.create_group(given)
-
-    def get_monitor_group(self, guid: UUID) -> MonitorGroup:
-        return self.monitor_alerting.get_group(guid)
-
-    def list_group_members(self, guid: UUID) -> list[MonitorGroupMember]:
-        return self.monitor_alerting.group_members(guid)
-
-    def add_group_member(self, guid: UUID, monitor_guid: UUID) -> MonitorGroupMember:
-        return self.monitor_alerting.add_group_member(guid, monitor_guid)
-
-    def remove_group_member(self, guid: UUID, monitor_guid: UUID) -> None:
-        self.groups.remove_monitor(guid, monitor_guid)
+    list_monitor_groups = _Route(lambda api: api.monitor_alerting.list_groups)
+    create_monitor_group = _Route(lambda api: api.monitor_alerting.create_group)
+    get_monitor_group = _Route(lambda api: api.monitor_alerting.get_group)
+    list_group_members = _Route(lambda api: api.monitor_alerting.group_members)
+    add_group_member = _Route(lambda api: api.monitor_alerting.add_group_member)
+    remove_group_member = _Route(lambda api: api.groups.remove_monitor)
 
     def set_group_alerts_stopped(self, guid: UUID, stopped: bool) -> None:
         self.monitor_alerting.set_group_alerts(guid, stopped=stopped)
 
     # Integrations and their StatusHub services
-    def list_integrations(self, take: int, cursor: str | None) -> tuple[list[IntegrationView], str | None]:
-        return self.configuration.list_integrations(take, cursor)
-
-    def create_integration(self, given: IntegrationInput) -> IntegrationView:
-        return self.configuration.create_integration(given)
-
-    def get_integration(self, guid: UUID) -> IntegrationView:
-        return self.configuration.integration_view(guid)
-
-    def patch_integration(self, guid: UUID, patch: IntegrationPatch, if_match: int | None = None) -> None:
-        self.configuration.patch_integration(guid, patch, if_match)
-
-    def delete_integration(self, guid: UUID) -> None:
-        self.integrations.delete(guid)
-
-    def list_services(self, guid: UUID) -> list[IntegrationService]:
-        return self.configuration.service_views(guid)
-
-    def create_service(self, guid: UUID, given: ServiceInput) -> IntegrationService:
-        return self.configuration.add_service(guid, given)
-
-    def get_service(self, guid: UUID, service_guid: UUID) -> IntegrationService:
-        return self.configuration.service_view(guid, service_guid)
-
-    def replace_service(self, guid: UUID, service_guid: UUID, given: ServiceInput) -> None:
-        self.configuration.replace_service(guid, service_guid, given)
-
-    def delete_service(self, guid: UUID, service_guid: UUID) -> None:
-        self.integrations.delete_service(guid, service_guid)
-
-    def test_integration(self, guid: UUID, given: IntegrationTestRequest) -> IntegrationTestResult:
-        return self.tester.run(guid, given)
+    list_integrations = _Route(lambda api: api.configuration.list_integrations)
+    create_integration = _Route(lambda api: api.configuration.create_integration)
+    get_integration = _Route(lambda api: api.configuration.integration_view)
+    patch_integration = _Route(lambda api: api.configuration.patch_integration)
+    delete_integration = _Route(lambda api: api.integrations.delete)
+    list_services = _Route(lambda api: api.configuration.service_views)
+    create_service = _Route(lambda api: api.configuration.add_service)
+    get_service = _Route(lambda api: api.configuration.service_view)
+    replace_service = _Route(lambda api: api.configuration.replace_service)
+    delete_service = _Route(lambda api: api.integrations.delete_service)
+    test_integration = _Route(lambda api: api.tester.run)
 
     # Alert definitions and their members
-    def list_definitions(self, take: int, cursor: str | None) -> tuple[list[AlertDefinition], str | None]:
-        return self.definitions.page(take, cursor)
-
-    def create_definition(self, given: AlertDefinitionInput) -> AlertDefinition:
-        return self.configuration.create_definition(given)
-
-    def get_definition(self, guid: UUID) -> AlertDefinition:
-        return self.definitions.get(guid)
-
-    def replace_definition(self, guid: UUID, given: AlertDefinitionInput) -> None:
-        self.configuration.replace_definition(guid, given)
-
-    def patch_definition(self, guid: UUID, patch: AlertDefinitionPatch, if_match: int | None = None) -> None:
-        self.configuration.patch_definition(guid, patch, if_match)
-
-    def delete_definition(self, guid: UUID) -> None:
-        self.definitions.delete(guid)
-
-    def list_definition_members(self, guid: UUID) -> list[AlertDefinitionMember]:
-        return self.configuration.members(guid)
-
-    def add_definition_monitor(self, guid: UUID, monitor_guid: UUID) -> AlertDefinitionMonitor:
-        return self.configuration.add_monitor_member(guid, monitor_guid)
-
-    def remove_definition_monitor(self, guid: UUID, monitor_guid: UUID) -> None:
-        self.definitions.remove_monitor(guid, monitor_guid)
-
-    def add_definition_group(self, guid: UUID, group_guid: UUID) -> AlertDefinitionMonitorGroup:
-        return self.monitor_alerting.add_definition_group(guid, group_guid)
+    list_definitions = _Route(lambda api: api.definitions.page)
+    create_definition = _Route(lambda api: api.configuration.create_definition)
+    get_definition = _Route(lambda api: api.definitions.get)
+    replace_definition = _Route(lambda api: api.configuration.replace_definition)
+    patch_definition = _Route(lambda api: api.configuration.patch_definition)
+    delete_definition = _Route(lambda api: api.definitions.delete)
+    list_definition_members = _Route(lambda api: api.configuration.members)
+    add_definition_monitor = _Route(lambda api: api.configuration.add_monitor_member)
+    remove_definition_monitor = _Route(lambda api: api.definitions.remove_monitor)
+    add_definition_group = _Route(lambda api: api.monitor_alerting.add_definition_group)
 
     def remove_definition_group(self, guid: UUID, group_guid: UUID) -> None:
         self.groups.remove_from_definition(group_guid, guid)
 
     # Escalation levels (fixed slots 1..3)
-    def list_levels(self, guid: UUID) -> list[EscalationLevel]:
-        return self.definitions.levels(guid)
-
-    def get_level(self, guid: UUID, level_id: int) -> EscalationLevel:
-        return self.definitions.level(guid, level_id)
-
-    def replace_level(self, guid: UUID, level_id: int, given: EscalationLevel) -> None:
-        self.configuration.replace_level(guid, level_id, given)
-
-    def patch_level(self, guid: UUID, level_id: int, patch: EscalationLevelPatch) -> None:
-        self.configuration.patch_level(guid, level_id, patch)
+    list_levels = _Route(lambda api: api.definitions.levels)
+    get_level = _Route(lambda api: api.definitions.level)
+    replace_level = _Route(lambda api: api.configuration.replace_level)
+    patch_level = _Route(lambda api: api.configuration.patch_level)
 
     # Integrations attached to an escalation level
-    def list_level_integrations(self, guid: UUID, level_id: int) -> list[LevelIntegrationView]:
-        return self.configuration.level_integration_views(guid, level_id)
-
-    def attach_integration(
-        self, guid: UUID, level_id: int, given: LevelIntegrationPatch
-    ) -> LevelIntegrationView:
-        return self.configuration.attach_integration(guid, level_id, given)
-
-    def get_level_integration(
-        self, guid: UUID, level_id: int, integration_guid: UUID
-    ) -> LevelIntegrationView:
-        return self.configuration.level_integration_view(guid, level_id, integration_guid)
-
-    def patch_level_integration(
-        self, guid: UUID, level_id: int, integration_guid: UUID, patch: LevelIntegrationPatch
-    ) -> None:
-        self.configuration.patch_level_integration(guid, level_id, integration_guid, patch)
-
-    def detach_integration(self, guid: UUID, level_id: int, integration_guid: UUID) -> None:
-        self.definitions.detach(guid, level_id, integration_guid)
+    list_level_integrations = _Route(lambda api: api.configuration.level_integration_views)
+    attach_integration = _Route(lambda api: api.configuration.attach_integration)
+    get_level_integration = _Route(lambda api: api.configuration.level_integration_view)
+    patch_level_integration = _Route(lambda api: api.configuration.patch_level_integration)
+    detach_integration = _Route(lambda api: api.definitions.detach)
 
     # Operators and the escalation levels they are members of
-    def list_operators(self, take: int, cursor: str | None) -> tuple[list[Operator], str | None]:
-        return self.operators.page(take, cursor)
-
-    def create_operator(self, given: OperatorInput) -> Operator:
-        return self.configuration.create_operator(given)
-
-    def get_operator(self, guid: UUID) -> Operator:
-        return self.operators.get(guid)
-
-    def patch_operator(self, guid: UUID, patch: OperatorPatch) -> None:
-        self.configuration.patch_operator(guid, patch)
-
-    def delete_operator(self, guid: UUID) -> None:
-        self.operators.delete(guid)
-
-    def list_level_members(self, guid: UUID, level_id: int) -> list[EscalationLevelMember]:
-        return self.configuration.level_members(guid, level_id)
-
-    def add_level_operator(self, guid: UUID, level_id: int, operator_guid: UUID) -> AlertDefinitionOperator:
-        return self.configuration.add_level_operator(guid, level_id, operator_guid)
-
-    def remove_level_operator(self, guid: UUID, level_id: int, operator_guid: UUID) -> None:
-        self.configuration.remove_level_operator(guid, level_id, operator_guid)
+    list_operators = _Route(lambda api: api.operators.page)
+    create_operator = _Route(lambda api: api.configuration.create_operator)
+    get_operator = _Route(lambda api: api.operators.get)
+    patch_operator = _Route(lambda api: api.configuration.patch_operator)
+    delete_operator = _Route(lambda api: api.operators.delete)
+    list_level_members = _Route(lambda api: api.configuration.level_members)
+    add_level_operator = _Route(lambda api: api.configuration.add_level_operator)
+    remove_level_operator = _Route(lambda api: api.configuration.remove_level_operator)
 
     # Delivery: the log, target health, resend and dead-letter redrive
-    def list_messages(self, alert_guid: UUID) -> list[DeliveryAttempt]:
-        return self.delivery_log.attempts(alert_guid)
+    list_messages = _Route(lambda api: api.delivery_log.attempts)
 
     def list_targets(self, integration_guid: UUID) -> list[TargetHealth]:
         self.integrations.get(integration_guid)
@@ -312,8 +193,7 @@ class ConfigApi:
     def resend_message(self, alert_guid: UUID, integration_guid: UUID, target: str) -> ResendAccepted:
         return ResendAccepted(resend_id=self.replay.resend(alert_guid, integration_guid, target))
 
-    def redrive_dead_letters(self, since: datetime) -> RedriveResult:
-        return self.replay.redrive(since)
+    redrive_dead_letters = _Route(lambda api: api.replay.redrive)
 
     def list_dead_letters(self, limit: int) -> list[DeadLetterView]:
         """What both dead-letter queues hold, oldest first, left on them (looked at, then released)."""
