@@ -125,9 +125,7 @@ class ConfigApi:
     list_group_members = _Route(lambda api: api.monitor_alerting.group_members)
     add_group_member = _Route(lambda api: api.monitor_alerting.add_group_member)
     remove_group_member = _Route(lambda api: api.groups.remove_monitor)
-
-    def set_group_alerts_stopped(self, guid: UUID, stopped: bool) -> None:
-        self.monitor_alerting.set_group_alerts(guid, stopped=stopped)
+    set_group_alerts_stopped = _Route(lambda api: api.monitor_alerting.set_group_alerts)
 
     # Integrations and their StatusHub services
     list_integrations = _Route(lambda api: api.configuration.list_integrations)
@@ -153,9 +151,7 @@ class ConfigApi:
     add_definition_monitor = _Route(lambda api: api.configuration.add_monitor_member)
     remove_definition_monitor = _Route(lambda api: api.definitions.remove_monitor)
     add_definition_group = _Route(lambda api: api.monitor_alerting.add_definition_group)
-
-    def remove_definition_group(self, guid: UUID, group_guid: UUID) -> None:
-        self.groups.remove_from_definition(group_guid, guid)
+    remove_definition_group = _Route(lambda api: api.monitor_alerting.remove_definition_group)
 
     # Escalation levels (fixed slots 1..3)
     list_levels = _Route(lambda api: api.definitions.levels)

@@ -63,6 +63,9 @@ class MonitorAlerting:
         self.groups.add_to_definition(group_guid, definition_guid)
         return AlertDefinitionMonitorGroup(alert_definition=definition_guid, monitor_group=group_guid)
 
+    def remove_definition_group(self, definition_guid: UUID, group_guid: UUID) -> None:
+        self.groups.remove_from_definition(group_guid, definition_guid)
+
     # Maintenance periods
     def add_maintenance(self, monitor_guid: UUID, given: MaintenancePeriod) -> MaintenancePeriod:
         return self.monitors.add_maintenance_period(monitor_guid, given)
