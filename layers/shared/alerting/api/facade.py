@@ -11,7 +11,7 @@ from alerting.api.configuration import Configuration
 from alerting.api.monitor_alerting import MonitorAlerting, utc_or_none
 from alerting.api.preset_periods import window
 from alerting.delivery.replay import Replay
-from alerting.errors import InvalidInputError
+from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError, VersionMismatchError
 from alerting.messaging.delivery_queue import DeadLetter, DeliveryQueue
 from alerting.models.api import (
     AlertDefinitionInput,
@@ -53,7 +53,7 @@ from alerting.models.config import (
     Operator,
 )
 from alerting.models.delivery import DeliveryAttempt, DeliveryJob, TargetHealth
-from alerting.storage.alert_definitions import AlertDefinitions
+from alerting.storage.alert_definitions import LEVEL_INTEGRATION, AlertDefinitions
 from alerting.storage.alert_history import AlertQuery
 from alerting.storage.config_repository import Versioned
 from alerting.storage.delivery_log import DeliveryLog
@@ -62,6 +62,9 @@ from alerting.storage.monitor_groups import MonitorGroups
 from alerting.storage.monitors import Monitors
 from alerting.storage.operators import Operators
 from alerting.storage.targets import TargetHealthStore, set_target_disabled
+
+# Tries to write a level integration without the deleted monitor's links while the level keeps changing.
+MAX_UNLINK_TRIES = 5
 
 
 class IntegrationTesting(Protocol):
@@ -109,6 +112,39 @@ class ConfigApi:
 
     def delete_monitor(self, guid: UUID, if_match: int | None = None) -> None:
         self.monitors.delete(guid, if_match)
+        self._drop_service_links(guid)
+
+    def _drop_service_links(self, monitor_guid: UUID) -> None:
+        """Take the deleted monitor out of every level's StatusHubServiceList, each at the version read
+        (read again when a level changed meanwhile), so no page keeps a link nothing can update."""
+        cursor: str | None = None
+        while True:
+            definitions, cursor = self.definitions.page(100, cursor)
+            for definition in definitions:
+                try:
+                    self._unlink_from_definition(definition.alert_definition_guid, monitor_guid)
+                except NotFoundError:
+                    continue  # deleted meanwhile: nothing of it links the monitor any more
+            if cursor is None:
+                return
+
+    def _unlink_from_definition(self, guid: UUID, monitor_guid: UUID) -> None:
+        for level in self.definitions.levels(guid):
+            for attached in self.definitions.level_integrations(guid, level.id):
+                if any(link.monitor_guid == monitor_guid for link in attached.status_hub_service_list):
+                    self._unlink_monitor(guid, level.id, attached.integration_guid, monitor_guid)
+
+    def _unlink_monitor(self, guid: UUID, level_id: int, integration_guid: UUID, monitor_guid: UUID) -> None:
+        for _ in range(MAX_UNLINK_TRIES):
+            read = self.definitions.level_integration_versioned(guid, level_id, integration_guid)
+            kept = [link for link in read.config.status_hub_service_list if link.monitor_guid != monitor_guid]
+            changed = read.config.model_copy(update={"status_hub_service_list": kept})
+            try:
+                self.definitions.replace_level_integration(guid, level_id, changed, read.version)
+                return
+            except VersionMismatchError:
+                continue
+        raise AlreadyExistsError(LEVEL_INTEGRATION, "a concurrent change; retry")
 
     # Maintenance periods
     def list_maintenance_periods(self, monitor_guid: UUID) -> list[MaintenancePeriod]:
