@@ -327,12 +327,12 @@ def _edited_then_deleted(client: StackClient, monitor: str, seen_end: Any, ended
     }
     created = client.api("POST", f"/Monitor/{monitor}/MaintenancePeriod", period)
     path = f"/Monitor/{monitor}/MaintenancePeriod/{created['Id']}"
-    wait_until(lambda: seen_end() == start + timedelta(seconds=90))
+    wait_until(lambda: seen_end() == start + timedelta(seconds=90), timeout=60)
     later = start + timedelta(minutes=10)
     client.api("PUT", path, {**period, "Id": created["Id"], "EndDateTime": later.isoformat()})
-    wait_until(lambda: seen_end() == later)
+    wait_until(lambda: seen_end() == later, timeout=60)
     client.api("DELETE", path)
-    wait_until(ended)
+    wait_until(ended, timeout=60)
 
 
 def test_an_edited_then_deleted_maintenance_period_moves_then_completes_the_statuspage_window(

@@ -57,8 +57,10 @@ def send_maintenance(
         if out.send(update(published)).verdict is Verdict.DELIVERED:
             store.remember_maintenance(job, published)
         return
-    if published is not None and out.send(complete(published)).verdict is not Verdict.DELIVERED:
-        return
+    if published is not None:
+        if out.send(complete(published)).verdict is not Verdict.DELIVERED:
+            return
+        store.forget_maintenance(job)  # a retry after a failed create publishes, not deletes, again
     result = out.send(create())
     created = _incident_id(result.exchange.response_excerpt) if result.verdict is Verdict.DELIVERED else None
     if created is not None:
