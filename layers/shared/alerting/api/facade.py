@@ -42,6 +42,7 @@ from alerting.models.api import (
     ServiceInput,
 )
 from alerting.models.config import (
+    ALL_MONITORS_GROUP_GUID,
     AlertDefinition,
     AlertDefinitionMember,
     EscalationLevel,
@@ -59,7 +60,7 @@ from alerting.storage.config_repository import Versioned
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitor_groups import MonitorGroups
-from alerting.storage.monitors import Monitors
+from alerting.storage.monitors import MonitorRecord, Monitors
 from alerting.storage.operators import Operators
 from alerting.storage.targets import TargetHealthStore, set_target_disabled
 
@@ -111,22 +112,23 @@ class ConfigApi:
         self.configuration.patch_monitor(guid, patch, if_match)
 
     def delete_monitor(self, guid: UUID, if_match: int | None = None) -> None:
+        record = self.monitors.record(guid)
         self.monitors.delete(guid, if_match)
-        self._drop_service_links(guid)
+        self._drop_service_links(guid, record)
 
-    def _drop_service_links(self, monitor_guid: UUID) -> None:
-        """Take the deleted monitor out of every level's StatusHubServiceList, each at the version read
-        (read again when a level changed meanwhile), so no page keeps a link nothing can update."""
-        cursor: str | None = None
-        while True:
-            definitions, cursor = self.definitions.page(100, cursor)
-            for definition in definitions:
-                try:
-                    self._unlink_from_definition(definition.alert_definition_guid, monitor_guid)
-                except NotFoundError:
-                    continue  # deleted meanwhile: nothing of it links the monitor any more
-            if cursor is None:
-                return
+    def _drop_service_links(self, monitor_guid: UUID, record: MonitorRecord) -> None:
+        """Take the deleted monitor out of the StatusHubServiceList of the definitions that alerted for it
+        (directly, through its groups, or the all-monitors group), so no page keeps a link nothing can
+        update. Only those: a monitor delete must not read every definition."""
+        definition_guids = set(record.definition_guids)
+        for group_guid in {*record.group_guids, ALL_MONITORS_GROUP_GUID}:
+            group = self.groups.config(group_guid)
+            definition_guids |= group.definition_guids if group else set()
+        for definition_guid in sorted(definition_guids):
+            try:
+                self._unlink_from_definition(definition_guid, monitor_guid)
+            except NotFoundError:
+                continue  # deleted meanwhile: nothing of it links the monitor any more
 
     def _unlink_from_definition(self, guid: UUID, monitor_guid: UUID) -> None:
         for level in self.definitions.levels(guid):
