@@ -294,6 +294,10 @@ def _apply(page: Page, incident: Incident, fields: dict[str, Any], now: datetime
     incident.metadata.update(fields.get("metadata", {}))
     incident.auto_in_progress = fields.get("scheduled_auto_in_progress", incident.auto_in_progress)
     incident.auto_completed = fields.get("scheduled_auto_completed", incident.auto_completed)
+    # Statuspage lets a scheduled maintenance's end move (an edited window).
+    if incident.scheduled and fields.get("scheduled_until"):
+        moved = parse_time(fields["scheduled_until"], utc_only=False)
+        incident.scheduled_until = moved or incident.scheduled_until
     if created or "status" in fields or "body" in fields:
         page.add_update(incident, fields.get("status", incident.status), fields.get("body", ""), now, changes)
     incident.updated_at = now

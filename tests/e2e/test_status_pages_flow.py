@@ -313,3 +313,83 @@ def test_statuspage_partial_outage_link_sets_the_component_partial_outage(client
     wait_until(lambda: component_status() == "partial_outage")
     (incident,) = client.statushub("GET", f"/api/pages/{page['id']}/incidents")
     assert (incident["status"], incident["name"]) == ("investigating", "Shop cart is partly down")
+
+
+def _edited_then_deleted(client: StackClient, monitor: str, seen_end: Any, ended: Any) -> None:
+    """A published window: its period edited mid-window (a later end), then deleted before that end.
+    `seen_end()` reads the end the page shows (None before it shows one), `ended()` the completion."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    period = {
+        "ScheduleMode": "OneTime",
+        "StartDateTime": start.isoformat(),
+        "EndDateTime": (start + timedelta(seconds=90)).isoformat(),
+        "Description": "Database upgrade",
+    }
+    created = client.api("POST", f"/Monitor/{monitor}/MaintenancePeriod", period)
+    path = f"/Monitor/{monitor}/MaintenancePeriod/{created['Id']}"
+    wait_until(lambda: seen_end() == start + timedelta(seconds=90), timeout=60)
+    later = start + timedelta(minutes=10)
+    client.api("PUT", path, {**period, "Id": created["Id"], "EndDateTime": later.isoformat()})
+    wait_until(lambda: seen_end() == later, timeout=60)
+    client.api("DELETE", path)
+    wait_until(ended, timeout=60)
+
+
+def test_an_edited_then_deleted_maintenance_period_moves_then_completes_the_statuspage_window(
+    client: StackClient,
+) -> None:
+    page = client.statushub("POST", "/api/pages", {"name": "Edits"})
+    component = client.statushub("POST", f"/api/pages/{page['id']}/components", {"name": "Search"})["id"]
+    ids = status_page_setup(
+        client,
+        "Edited window page",
+        {
+            "Type": "Statuspage",
+            "Variables": {"ApiUrl": page["api_url"], "PageId": page["id"], "ApiKey": page["api_key"]},
+        },
+        {"Name": "Search", "ExternalId": component},
+        {1: {}},
+        {"PublishMaintenance": True},
+    )
+
+    def incidents() -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = client.statushub("GET", f"/api/pages/{page['id']}/incidents")
+        return found
+
+    def seen_end() -> datetime | None:
+        windows = incidents()
+        return datetime.fromisoformat(windows[0]["scheduled_until"]) if len(windows) == 1 else None
+
+    def ended() -> bool:
+        seen = client.statushub("GET", f"/api/pages/{page['id']}/components/{component}")["status"]
+        return [i["status"] for i in incidents()] == ["completed"] and seen == "operational"
+
+    _edited_then_deleted(client, ids["monitor"], seen_end, ended)
+
+
+def test_an_edited_then_deleted_maintenance_period_moves_then_ends_the_statushub_event(
+    client: StackClient,
+) -> None:
+    hub = client.statushub("POST", "/api/hubs", {"name": "Edits"})
+    service_id = client.statushub("POST", f"/api/hubs/{hub['id']}/services", {"name": "Search"})["id"]
+    ids = status_page_setup(
+        client,
+        "Edited window hub",
+        {
+            "Type": "StatushubApi",
+            "Variables": {"HubUrl": hub["api_url"], "Hub": hub["id"], "ApiKey": hub["api_key"]},
+        },
+        {"Name": "Search", "ExternalId": str(service_id)},
+        {1: {}},
+        {"PublishMaintenance": True},
+    )
+
+    def seen_end() -> datetime | None:
+        events = hub_service(client, hub["id"], service_id)["maintenances"]
+        return datetime.fromisoformat(events[0]["end"]) if len(events) == 1 else None
+
+    def ended() -> bool:
+        seen = hub_service(client, hub["id"], service_id)
+        return seen["maintenances"] == [] and seen["status"] == "up"
+
+    _edited_then_deleted(client, ids["monitor"], seen_end, ended)

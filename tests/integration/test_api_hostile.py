@@ -158,3 +158,12 @@ def test_extreme_maintenance_dates_get_4xx_or_success_never_5xx(api: ApiCall, st
     period = {"ScheduleMode": "OneTime", "StartDateTime": start, "EndDateTime": end}
     status, _ = api("POST", f"/Monitor/{monitor['MonitorGuid']}/MaintenancePeriod", period)
     assert status < 500
+
+
+def test_a_maintenance_date_after_2099_is_refused_with_its_field(api: ApiCall) -> None:
+    _, monitor = api("POST", "/Monitor", {"Name": "Shop"})
+    period = {"ScheduleMode": "OneTime", "StartDateTime": "2026-01-01T00:00:00Z"}
+    period["EndDateTime"] = "2100-01-01T00:00:00Z"
+    status, body = api("POST", f"/Monitor/{monitor['MonitorGuid']}/MaintenancePeriod", period)
+    assert status == 400
+    assert "EndDateTime" in json.dumps(body) and "2000 to 2099" in json.dumps(body)

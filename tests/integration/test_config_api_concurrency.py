@@ -160,3 +160,13 @@ def test_a_deleted_service_leaves_the_levels_that_updated_it(api: ApiCall, linke
     assert len(api("GET", level)[1]["StatusHubServiceList"]) == 1
     assert api("DELETE", f"/Integration/{linked['integration']}/Service/{linked['service']}")[0] == 204
     assert api("GET", level)[1]["StatusHubServiceList"] == []
+
+
+def test_a_deleted_monitor_leaves_the_service_links_that_named_it(
+    api: ApiCall, linked: dict[str, str]
+) -> None:
+    level = f"/AlertDefinition/{linked['definition']}/EscalationLevel/1/Integration/{linked['integration']}"
+    [link] = api("GET", level)[1]["StatusHubServiceList"]
+    assert api("DELETE", f"/Monitor/{link['MonitorGuid']}")[0] == 204
+    status, attached = api("GET", level)
+    assert status == 200 and attached["StatusHubServiceList"] == []

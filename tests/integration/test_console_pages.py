@@ -117,3 +117,57 @@ def test_a_monitor_added_and_saved_in_the_console_is_the_api_s(api: ApiCall, bro
     assert "Saved." in saved.html
     (monitor,) = api("GET", "/Monitor")[1]
     assert (monitor["Name"], monitor["Notes"], monitor["IsActive"]) == ("Shop", "web team", False)
+
+
+def _save_url(linked: dict[str, Any]) -> str:
+    return f"{CONSOLE}/alert-definitions/{linked['definition']}/levels/1"
+
+
+def _level_form(linked: dict[str, Any]) -> dict[str, str]:
+    """Level 1 of the linked definition as its console form sends it, ticked and with its one link."""
+    guid = linked["integration"]
+    return {
+        "Level": "1",
+        "IsActive": "on",
+        "EscalationMode": "AlertOnErrorCount",
+        "ThresholdErrorCount": "1",
+        "Integration": guid,
+        f"Link.{guid}.Monitor": linked["monitor"],
+        f"Link.{guid}.Service": linked["service"],
+        "action": "save",
+    }
+
+
+def test_saving_a_level_in_the_console_keeps_the_link_options_set_through_the_api(
+    api: ApiCall, linked: dict[str, Any], browser: Browser
+) -> None:
+    level = f"/AlertDefinition/{linked['definition']}/EscalationLevel/1/Integration/{linked['integration']}"
+    options = {"ServiceStatus": "degraded-performance", "ResolveAfterMinutes": 30, "Silent": True}
+    link = {"MonitorGuid": linked["monitor"], "IntegrationServiceGuid": linked["service"], **options}
+    assert api("PATCH", level, {"StatusHubServiceList": [link]})[0] == 204
+    browser.open(f"{CONSOLE}/alert-definitions/{linked['definition']}")
+
+    saved = browser.submit(_save_url(linked), _level_form(linked))
+    assert "Saved." in saved.html
+    assert api("GET", level)[1]["StatusHubServiceList"] == [link]
+
+
+def test_the_console_sets_a_link_s_status_and_resolve_delay(
+    api: ApiCall, linked: dict[str, Any], browser: Browser
+) -> None:
+    level = f"/AlertDefinition/{linked['definition']}/EscalationLevel/1/Integration/{linked['integration']}"
+    page = browser.open(f"{CONSOLE}/alert-definitions/{linked['definition']}").html
+    assert "On alert, show the service as" in page and "Partial outage" not in page  # a Statuspage word
+    guid = linked["integration"]
+    form = _level_form(linked) | {
+        f"Link.{guid}.ServiceStatus": "degraded-performance",
+        f"Link.{guid}.ResolveAfterMinutes": "15",
+    }
+    assert "Saved." in browser.submit(_save_url(linked), form).html
+    [link] = api("GET", level)[1]["StatusHubServiceList"]
+    assert (link["ServiceStatus"], link["ResolveAfterMinutes"]) == ("degraded-performance", 15)
+
+    form |= {f"Link.{guid}.ServiceStatus": "down", f"Link.{guid}.ResolveAfterMinutes": ""}
+    assert "Saved." in browser.submit(_save_url(linked), form).html
+    [link] = api("GET", level)[1]["StatusHubServiceList"]
+    assert "ServiceStatus" not in link and "ResolveAfterMinutes" not in link  # down, never: the defaults

@@ -77,18 +77,33 @@ def test_a_period_covering_all_of_time_still_suppresses_rather_than_crashing() -
 
 
 @pytest.mark.parametrize(
-    ("start", "end"),
+    ("start", "end", "reason"),
     [
-        ("0001-01-01T00:00:00+14:00", "2026-01-01T00:00:00+14:00"),
-        ("2026-01-01T00:00:00", "9999-12-31T23:59:00"),
-        ("2026-01-01T00:00:00+01:00", "2026-01-02T00:00:00"),  # one aware, one naive
+        ("0001-01-01T00:00:00+14:00", "2026-01-01T00:00:00+14:00", "StartDateTime\n.*2000 to 2099"),
+        ("2026-01-01T00:00:00", "9999-12-31T23:59:00", "EndDateTime\n.*2000 to 2099"),
+        ("2026-01-01T00:00:00", "2100-01-01T00:00:00", "EndDateTime\n.*2000 to 2099"),
+        ("2000-01-01T00:30:00+01:00", "2026-01-01T00:00:00Z", "StartDateTime\n.*2000 to 2099"),
+        ("2026-01-01T00:00:00+01:00", "2026-01-02T00:00:00", "both have a UTC offset"),
     ],
 )
-def test_the_api_model_refuses_periods_outside_the_bounds_with_a_reason(start: str, end: str) -> None:
-    with pytest.raises(ValidationError, match="StartDateTime and EndDateTime"):
+def test_the_api_model_refuses_periods_outside_the_bounds_with_the_field(
+    start: str, end: str, reason: str
+) -> None:
+    with pytest.raises(ValidationError, match=reason):
         MaintenancePeriod.model_validate(
             {"ScheduleMode": "OneTime", "StartDateTime": start, "EndDateTime": end}
         )
+
+
+def test_a_period_ending_in_the_last_hour_of_2099_in_utc_is_accepted() -> None:
+    period = MaintenancePeriod.model_validate(
+        {
+            "ScheduleMode": "OneTime",
+            "StartDateTime": "2099-12-31T00:00:00+01:00",
+            "EndDateTime": "2100-01-01T00:30:00+01:00",
+        }
+    )
+    assert period.end_date_time is not None and period.end_date_time.year == 2100
 
 
 def test_a_stored_period_no_longer_valid_is_left_out_when_the_monitor_is_read() -> None:

@@ -14,7 +14,7 @@ from alerting.evaluation import evaluate_check, evaluate_tick, next_due
 from alerting.integrations.spec import Rendering
 from alerting.integrations.statushub import statushub_payload
 from alerting.integrations.statuspage import incident
-from alerting.maintenance_notices import maintenance_notices, next_notice_due
+from alerting.maintenance_notices import completions, maintenance_notices, next_notice_due
 from alerting.models.alert import Alert, AlertType, MonitorState
 from alerting.models.check import ErrorLevel
 from alerting.models.config import (
@@ -26,7 +26,7 @@ from alerting.models.config import (
     ServiceLink,
     ServiceStatus,
 )
-from alerting.models.delivery import HttpExchange
+from alerting.models.delivery import DeliveryJob, HttpExchange
 from alerting.routing import plan_deliveries
 from tests import factories as f
 
@@ -215,6 +215,32 @@ def test_only_the_integration_that_publishes_maintenance_gets_the_notice() -> No
 def test_nothing_is_published_outside_a_window_or_without_publish_maintenance() -> None:
     assert not maintenance_notices(publishing_config(), SUNDAY_3AM + timedelta(hours=2))
     assert not maintenance_notices(publishing_config(publish=False), SUNDAY_3AM)
+
+
+def _published_jobs(config: f.MonitorConfig, at: datetime) -> list[DeliveryJob]:
+    integrations = {f.INTEGRATION_GUID: f.statushub_integration(type=IntegrationType.STATUSHUB_API)}
+    return plan_deliveries(maintenance_notices(config, at), config, integrations)
+
+
+def test_an_edited_end_is_a_new_notice_of_the_same_window() -> None:
+    (published,) = _published_jobs(publishing_config(), SUNDAY_3AM)
+    longer = WEEKLY.model_copy(update={"end_time": "05:00"})
+    (edited,) = _published_jobs(replace(publishing_config(), maintenance=[longer]), SUNDAY_3AM)
+    assert edited.alert.alert_guid != published.alert.alert_guid  # not dropped as a duplicate
+    assert edited.alert.incident_key == published.alert.incident_key  # it updates the published window
+    assert edited.alert.maintenance is not None
+    assert edited.alert.maintenance.end == datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
+    assert completions([published], [edited], SUNDAY_3AM) == []
+
+
+def test_a_published_window_no_longer_planned_is_completed_now() -> None:
+    (published,) = _published_jobs(publishing_config(), SUNDAY_3AM)
+    later = SUNDAY_3AM + timedelta(minutes=10)
+    for planned in ([], _published_jobs(publishing_config(publish=False), later)):
+        (ended,) = completions([published], planned, later)
+        assert ended.alert.maintenance is not None and ended.alert.maintenance.end == later
+        assert (ended.integration_guid, ended.target) == (published.integration_guid, published.target)
+        assert ended.alert.alert_guid != published.alert.alert_guid
 
 
 def test_the_sweep_comes_back_when_the_next_window_starts() -> None:

@@ -25,7 +25,7 @@ from alerting.evaluation import (
     evaluate_tick,
     next_due,
 )
-from alerting.maintenance_notices import maintenance_notices, next_notice_due
+from alerting.maintenance_notices import completions, maintenance_notices, next_notice_due
 from alerting.messaging.delivery_queue import DeliveryQueue
 from alerting.models.alert import MonitorState
 from alerting.models.check import CheckResult, ErrorLevel
@@ -35,6 +35,7 @@ from alerting.routing import delivery_plan, explained
 from alerting.storage import keys
 from alerting.storage.config_cache import ConfigCache
 from alerting.storage.monitors import MonitorRecord, Monitors, Transition, applied
+from alerting.storage.status_page_incidents import StatusPageIncidents
 
 MAX_CONFLICT_RETRIES = 5
 # A check may be dated at most this far ahead of the evaluator's clock (DESIGN §4).
@@ -55,6 +56,8 @@ class IntakeDependencies:
     clock: Callable[[], datetime]
     timezone: tzinfo = field(default=UTC)
     resolve_minute: timedelta = timedelta(minutes=1)
+    # The maintenance windows published to status pages, to update or complete them (DESIGN 6b).
+    published_maintenance: StatusPageIncidents | None = None
 
 
 @dataclass(frozen=True)
@@ -320,9 +323,12 @@ def _publish_maintenance(config: MonitorConfig, now: datetime, deps: IntakeDepen
     """Queue the notices of the maintenance windows in force to the pages that publish them; a notice
     queued again (a later tick inside the same window) is dropped as a duplicate at delivery."""
     notices = maintenance_notices(config, now)
-    if not notices:
+    jobs = delivery_plan(notices, config, _integrations(config, deps.config)).jobs if notices else []
+    if deps.published_maintenance is not None:
+        published = deps.published_maintenance.open_maintenance(config.monitor.monitor_guid, now)
+        jobs += completions(published, jobs, now)
+    if not jobs:
         return 0
-    jobs = delivery_plan(notices, config, _integrations(config, deps.config)).jobs
     deps.queue.send(jobs)
     for notice in notices:
         logger.info(

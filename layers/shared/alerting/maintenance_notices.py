@@ -3,21 +3,25 @@
 Each occurrence of a linked monitor's maintenance period is published when it starts, with its end: the
 sweep looks at the monitor at that moment (`next_notice_due`) and raises one notice per occurrence
 (`maintenance_notices`). A notice is an Alert with `Maintenance` set; it goes only to the level
-integrations that publish maintenance, and its guid depends on the occurrence alone, so a notice raised
-again for the same occurrence is a duplicate the delivery drops. The page ends the window itself at its
-end time (StatusHub's maintenance `end_time`, Statuspage's `scheduled_auto_completed`).
+integrations that publish maintenance, and its guid depends on the occurrence and its end alone, so a
+notice raised again for the same window is a duplicate the delivery drops, while a period edited
+mid-window (a new end) raises a new notice that updates the published window. The page ends the window
+itself at its end time (StatusHub's maintenance `end_time`, Statuspage's `scheduled_auto_completed`);
+a window whose period, link or PublishMaintenance went away before its end is completed by the sweep
+(`completions`): the job that published it again, with the window cut at that moment.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from uuid import UUID
 
 from alerting.evaluation import DefinitionConfig, MonitorConfig
 from alerting.models.alert import Alert, AlertType, MaintenanceWindow
 from alerting.models.config import EscalationLevel, MaintenancePeriod
+from alerting.models.delivery import DeliveryJob
 from alerting.suppression import next_start, window_at
 
 NOTICE_NAMESPACE = UUID("3d0c6a52-3c8e-4a9f-b1f4-7e2d9c5a8b10")
@@ -51,6 +55,32 @@ def maintenance_notices(config: MonitorConfig, now: datetime) -> list[Alert]:
     return notices
 
 
+def completions(
+    published: Iterable[DeliveryJob], planned: Iterable[DeliveryJob], now: datetime
+) -> list[DeliveryJob]:
+    """The published windows no notice of `now` goes to any more (period deleted, link or
+    PublishMaintenance removed): each one's job again, its window ending `now`, which completes it."""
+    still = {(job.integration_guid, job.target, job.alert.incident_key) for job in planned}
+    ended = []
+    for job in published:
+        window = job.alert.maintenance
+        if window is None or (job.integration_guid, job.target, job.alert.incident_key) in still:
+            continue
+        notice = job.alert.model_copy(
+            update={
+                "alert_guid": uuid.uuid5(NOTICE_NAMESPACE, f"{job.alert.incident_key}-completed"),
+                "maintenance": window.model_copy(update={"end": max(now, window.start)}),
+            }
+        )
+        ended.append(job.model_copy(update={"alert": notice}))
+    return ended
+
+
+def is_completion(window: MaintenanceWindow, now: datetime) -> bool:
+    """A notice whose window ends by now completes the published window (see `completions`)."""
+    return window.end <= now
+
+
 def next_notice_due(config: MonitorConfig, now: datetime) -> datetime | None:
     """When the monitor's next maintenance occurrence starts, whether or not a level publishes it yet:
     the sweep decides then, with the configuration of then (a PublishMaintenance switched on after the
@@ -71,7 +101,7 @@ def _notice(
     occurrence = f"{monitor.monitor_guid}-{period.id}-{start:%Y%m%dT%H%M%SZ}"
     description = period.description or f"Scheduled maintenance of {monitor.name}"
     return Alert(
-        alert_guid=uuid.uuid5(NOTICE_NAMESPACE, occurrence),
+        alert_guid=uuid.uuid5(NOTICE_NAMESPACE, f"{occurrence}-{end:%Y%m%dT%H%M%SZ}"),
         alert_type=AlertType.ERROR,
         incident_key=f"maintenance-{occurrence}",
         timestamp=start,

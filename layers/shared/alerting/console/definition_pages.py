@@ -18,10 +18,22 @@ from alerting.models.api import (
     IntegrationView,
     LevelIntegrationPatch,
 )
-from alerting.models.config import EscalationMode, IntegrationService
+from alerting.models.config import EscalationMode, IntegrationService, ServiceLink, ServiceStatus
 
 PAGE_SIZE = 1000
 ADD_LINK = "add-link:"
+
+
+# The link options (DESIGN 6b) as the level form carries them, one value per link row.
+LINK_OPTIONS = ("ServiceStatus", "ResolveAfterMinutes", "Silent")
+
+
+# What the status page shows for each ServiceStatus, in the page's own words.
+STATUS_LABELS = {
+    ServiceStatus.DOWN.value: "Service disruption (down)",
+    ServiceStatus.DEGRADED_PERFORMANCE.value: "Degraded performance",
+    ServiceStatus.PARTIAL_OUTAGE.value: "Partial outage",
+}
 
 
 @dataclass(frozen=True)
@@ -30,9 +42,12 @@ class LevelRouting:
 
     integration: IntegrationView
     attached: bool
-    links: list[tuple[str, str]]
+    links: list[ServiceLink | None]  # None: the empty row `Add service link` asked for
     services: list[IntegrationService]
     variable_values: dict[str, str]
+    has_services: bool
+    api_mode: bool  # StatushubApi / Statuspage: Silent and PublishMaintenance apply
+    publish_maintenance: bool
 
 
 def definitions(console: Console, request: Request, errors: FieldErrors | None = None) -> Reply:
@@ -62,16 +77,24 @@ def _routing(console: Console, guid: UUID, level_id: int, extra_row: str) -> lis
     routing = []
     for integration in console.api.list_integrations(PAGE_SIZE, None)[0]:
         view = attached.get(integration.integration_guid)
-        has_services = spec_for_public(integration.type, integration.template).services
-        links = [
-            (str(link.monitor_guid), str(link.integration_service_guid))
-            for link in (view.status_hub_service_list if view else [])
-        ]
+        spec = spec_for_public(integration.type, integration.template)
+        links: list[ServiceLink | None] = list(view.status_hub_service_list if view else [])
         if extra_row == f"{level_id}:{integration.integration_guid}":
-            links.append(("", ""))
-        services = console.api.list_services(integration.integration_guid) if has_services else []
+            links.append(None)
+        services = console.api.list_services(integration.integration_guid) if spec.services else []
         values = dict(view.variable_values) if view else {}
-        routing.append(LevelRouting(integration, view is not None, links, services, values))
+        routing.append(
+            LevelRouting(
+                integration,
+                view is not None,
+                links,
+                services,
+                values,
+                spec.services,
+                spec.external_services,
+                bool(view and view.publish_maintenance),
+            )
+        )
     return routing
 
 
@@ -96,6 +119,8 @@ def definition(console: Console, request: Request, guid: UUID, errors: FieldErro
         group_names={str(g.monitor_group_guid): g.description for g in groups},
         levels=[(level, _routing(console, guid, level.id, extra_row)) for level in levels],
         escalation_modes=list(EscalationMode),
+        service_statuses=list(ServiceStatus),
+        status_labels=STATUS_LABELS,
         failed_level=int(request.form.get("Level") or 0),
     )
 
@@ -135,16 +160,38 @@ def _level_patch(form: Form) -> dict[str, Any]:
     return patch
 
 
-def _attachment(form: Form, integration: IntegrationView) -> dict[str, Any]:
+def _links(form: Form, guid: UUID, stored: list[ServiceLink]) -> list[dict[str, Any]]:
+    """The link rows as submitted. An option the form does not carry keeps what the link had (set
+    through the API), so saving the level never clears it."""
+    kept = {(str(link.monitor_guid), str(link.integration_service_guid)): link for link in stored}
+    options = {name: form.all(f"Link.{guid}.{name}") for name in LINK_OPTIONS}
+    pairs = zip(form.all(f"Link.{guid}.Monitor"), form.all(f"Link.{guid}.Service"), strict=False)
+    links = []
+    for row, (monitor, service) in enumerate(pairs):
+        if not (monitor or service):
+            continue
+        before = kept.get((monitor, service))
+        link: dict[str, Any] = before.to_json_dict() if before else {}
+        link |= {"MonitorGuid": monitor, "IntegrationServiceGuid": service}
+        given = {name: values[row] for name, values in options.items() if row < len(values)}
+        if "ServiceStatus" in given:
+            link["ServiceStatus"] = given["ServiceStatus"]
+        if "ResolveAfterMinutes" in given:
+            link["ResolveAfterMinutes"] = given["ResolveAfterMinutes"] or None  # empty: never
+        if "Silent" in given:
+            link["Silent"] = given["Silent"] == "silent"
+        links.append(link)
+    return links
+
+
+def _attachment(form: Form, integration: IntegrationView, stored: list[ServiceLink]) -> dict[str, Any]:
     guid = integration.integration_guid
     body: dict[str, Any] = {}
     if spec_for_public(integration.type, integration.template).services:
-        pairs = zip(form.all(f"Link.{guid}.Monitor"), form.all(f"Link.{guid}.Service"), strict=False)
-        body["StatusHubServiceList"] = [
-            {"MonitorGuid": monitor, "IntegrationServiceGuid": service}
-            for monitor, service in pairs
-            if monitor or service
-        ]
+        body["StatusHubServiceList"] = _links(form, guid, stored)
+    # The box is on the form only for the API templates; a form without it leaves the setting alone.
+    if form.checked(f"Options.{guid}"):
+        body["PublishMaintenance"] = form.checked(f"PublishMaintenance.{guid}")
     values = {name: form.get(f"VariableValues.{guid}.{name}") for name in integration.per_level_variables}
     if values:
         body["VariableValues"] = values
@@ -152,7 +199,10 @@ def _attachment(form: Form, integration: IntegrationView) -> dict[str, Any]:
 
 
 def _save_routing(console: Console, guid: UUID, level_id: int, form: Form) -> None:
-    attached = {view.integration_guid for view in console.api.list_level_integrations(guid, level_id)}
+    attached = {
+        view.integration_guid: view.status_hub_service_list
+        for view in console.api.list_level_integrations(guid, level_id)
+    }
     chosen = set(form.all("Integration"))
     # `Add service link` on an integration not ticked yet means the user wants to send through it.
     if form.get("action").startswith(ADD_LINK):
@@ -160,7 +210,7 @@ def _save_routing(console: Console, guid: UUID, level_id: int, form: Form) -> No
     for integration in console.api.list_integrations(PAGE_SIZE, None)[0]:
         target = integration.integration_guid
         if str(target) in chosen:
-            body = _attachment(form, integration)
+            body = _attachment(form, integration, attached.get(target, []))
             if target in attached:
                 console.api.patch_level_integration(
                     guid, level_id, target, LevelIntegrationPatch.model_validate(body)

@@ -137,8 +137,10 @@ def integration(
         integration=view,
         type_name=spec.name,
         has_services=spec.services,
+        external_services=spec.external_services,
         services=services,
-        adding_service=request.query.get("add") == "service" or any(k in (errors or {}) for k in ("Url",)),
+        adding_service=request.query.get("add") == "service"
+        or any(k in (errors or {}) for k in ("Url", "ExternalId", "form")),
         secret_names={name for name in view.variables if masking.is_secret_name(name)},
         test_alert_types=TEST_ALERT_TYPES,
         trace=trace,
@@ -164,7 +166,10 @@ def save_integration(console: Console, request: Request, guid: UUID) -> Reply:
 
 def add_service(console: Console, request: Request, guid: UUID) -> Reply:
     form = request.form
-    given = {"Name": form.get("ServiceName"), "Url": form.get("Url")}
+    view = console.api.get_integration(guid)
+    # The API templates name the page's own service (or component) id; hook-mode StatusHub its hook URL.
+    where = "ExternalId" if spec_for_public(view.type, view.template).external_services else "Url"
+    given = {"Name": form.get("ServiceName"), where: form.get(where)}
     # The service form's name field is `ServiceName` so it never shares an error with the integration's.
     renamed = {"Name": "ServiceName"}
     return submit(

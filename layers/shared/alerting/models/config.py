@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AnyHttpUrl, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, AnyHttpUrl, Field, StringConstraints, field_validator, model_validator
 
 from alerting.models.base import ApiModel, example, omitted_when_unset
 from alerting.models.uptrends_fields import (
@@ -396,9 +396,22 @@ class DayOfWeek(StrEnum):
 TimeOfDay = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")]
 
 
-# Bounds on a OneTime period's dates: any account time zone converts them without leaving the calendar.
+# Bounds on a OneTime period's dates, as on every date-time the API takes (years 2000 to 2099): a date
+# with an offset is compared in UTC, one without is a wall-clock time of the account time zone (Uptrends).
 MAINTENANCE_EARLIEST = datetime(2000, 1, 1)
-MAINTENANCE_LATEST = datetime(9000, 12, 31, 23, 59, 59)
+MAINTENANCE_LATEST = datetime(2100, 1, 1)
+
+
+def _within_maintenance_years(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    zone = None if moment.tzinfo is None else UTC
+    if not MAINTENANCE_EARLIEST.replace(tzinfo=zone) <= moment < MAINTENANCE_LATEST.replace(tzinfo=zone):
+        raise ValueError("must lie within the years 2000 to 2099")
+    return moment
+
+
+MaintenanceDateTime = Annotated[datetime | None, AfterValidator(_within_maintenance_years)]
 
 
 class MaintenancePeriod(ApiModel):
@@ -411,8 +424,8 @@ class MaintenancePeriod(ApiModel):
     id: int = 0
     description: str = ""
     schedule_mode: ScheduleMode
-    start_date_time: datetime | None = omitted_when_unset()
-    end_date_time: datetime | None = omitted_when_unset()
+    start_date_time: MaintenanceDateTime = omitted_when_unset()
+    end_date_time: MaintenanceDateTime = omitted_when_unset()
     start_time: TimeOfDay | None = omitted_when_unset()
     end_time: TimeOfDay | None = omitted_when_unset()
     week_day: DayOfWeek | None = omitted_when_unset()
@@ -424,11 +437,6 @@ class MaintenancePeriod(ApiModel):
         if self.schedule_mode is ScheduleMode.ONE_TIME:
             if self.start_date_time is None or self.end_date_time is None:
                 raise ValueError("StartDateTime and EndDateTime are required for a OneTime period")
-            for moment in (self.start_date_time, self.end_date_time):
-                if not MAINTENANCE_EARLIEST <= moment.replace(tzinfo=None) <= MAINTENANCE_LATEST:
-                    raise ValueError(
-                        "StartDateTime and EndDateTime must lie between 2000-01-01 and 9000-12-31"
-                    )
             if (self.start_date_time.tzinfo is None) != (self.end_date_time.tzinfo is None):
                 raise ValueError("StartDateTime and EndDateTime must both have a UTC offset or both not")
             if self.end_date_time <= self.start_date_time:

@@ -19,6 +19,7 @@ from alerting.storage.config_cache import ConfigCache
 from alerting.storage.integrations import Integrations
 from alerting.storage.monitor_groups import MonitorGroups
 from alerting.storage.monitors import Monitors
+from alerting.storage.status_page_incidents import StatusPageIncidents
 
 
 class EvaluatorRoot(NamedTuple):
@@ -47,5 +48,6 @@ def evaluator(settings: Settings) -> EvaluatorRoot:
         clock=lambda: datetime.now(UTC),
         timezone=ZoneInfo(settings.account_timezone),
         resolve_minute=timedelta(seconds=settings.resolve_minute_seconds),
+        published_maintenance=StatusPageIncidents(stored, timedelta(days=settings.alert_retention_days)),
     )
     return EvaluatorRoot(intake, EventDeadLetters(sqs, settings.evaluator_dlq_url))

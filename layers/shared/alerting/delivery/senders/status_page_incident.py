@@ -10,6 +10,7 @@ from alerting.delivery.outbound import Outbound
 from alerting.delivery.transport import Verdict
 from alerting.errors import NothingToSendError
 from alerting.integrations.spec import OutgoingRequest
+from alerting.maintenance_notices import is_completion
 from alerting.models.alert import AlertType
 
 
@@ -31,6 +32,39 @@ def send_incident(
     created = _incident_id(result.exchange.response_excerpt) if result.verdict is Verdict.DELIVERED else None
     if created is not None:
         store.remember(integration_guid, alert.incident_key, target, created, out.now)
+
+
+def send_maintenance(
+    out: Outbound,
+    create: Callable[[], OutgoingRequest],
+    complete: Callable[[str], OutgoingRequest],
+    update: Callable[[str], OutgoingRequest] | None,
+) -> None:
+    """Publish the notice's window; a window published before is updated to the notice's end (or, where
+    the page cannot change one, `update` None, completed and published again), and completed when the
+    notice ends it now. The page's id of the window is kept for the next notice."""
+    job, store = out.job, out.channels.status_pages
+    window = job.alert.maintenance
+    assert window is not None
+    published = store.maintenance_id(job)
+    if is_completion(window, out.now):
+        if published is None:
+            raise NothingToSendError("no maintenance window was published on the status page for this notice")
+        if out.send(complete(published)).verdict is Verdict.DELIVERED:
+            store.forget_maintenance(job)
+        return
+    if published is not None and update is not None:
+        if out.send(update(published)).verdict is Verdict.DELIVERED:
+            store.remember_maintenance(job, published)
+        return
+    if published is not None:
+        if out.send(complete(published)).verdict is not Verdict.DELIVERED:
+            return
+        store.forget_maintenance(job)  # a retry after a failed create publishes, not deletes, again
+    result = out.send(create())
+    created = _incident_id(result.exchange.response_excerpt) if result.verdict is Verdict.DELIVERED else None
+    if created is not None:
+        store.remember_maintenance(job, created)
 
 
 def _incident_id(response: str) -> str | None:
