@@ -19,7 +19,7 @@ from datetime import datetime
 from uuid import UUID
 
 from alerting.evaluation import DefinitionConfig, MonitorConfig
-from alerting.models.alert import Alert, AlertType, MaintenanceWindow
+from alerting.models.alert import Alert, AlertType, MaintenanceWindow, monitor_facts
 from alerting.models.config import EscalationLevel, MaintenancePeriod
 from alerting.models.delivery import DeliveryJob
 from alerting.suppression import next_start, window_at
@@ -108,10 +108,8 @@ def _notice(
         first_error=start,
         monitor_check_id=0,
         first_error_monitor_check_id=0,
-        monitor_guid=monitor.monitor_guid,
-        monitor_name=monitor.name,
-        monitor_type=monitor.monitor_type,
         error_description=description,
+        **monitor_facts(monitor),
         alert_definition_guid=definition.definition.alert_definition_guid,
         alert_definition_name=definition.definition.alert_name,
         escalation_level_id=level.id,

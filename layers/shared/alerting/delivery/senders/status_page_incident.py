@@ -5,30 +5,39 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from urllib.parse import quote
 
 from alerting.delivery.outbound import Outbound
 from alerting.delivery.transport import Verdict
 from alerting.errors import NothingToSendError
-from alerting.integrations.spec import OutgoingRequest
+from alerting.integrations.spec import OutgoingRequest, Rendering
 from alerting.maintenance_notices import is_completion
 from alerting.models.alert import AlertType
 
+StatusPageSend = Callable[[Outbound, Rendering], None]
+
+
+def send_to_status_page(out: Outbound, incident: StatusPageSend, maintenance: StatusPageSend) -> None:
+    """A maintenance notice publishes its window; every other alert goes to the incident."""
+    given = out.rendering()
+    (incident if given.alert.maintenance is None else maintenance)(out, given)
+
 
 def send_incident(
-    out: Outbound,
-    create: Callable[[], OutgoingRequest],
-    update: Callable[[str], OutgoingRequest],
+    out: Outbound, url: str, auth: dict[str, str], body: object, update_method: str, update_suffix: str = ""
 ) -> None:
-    """Create the target's incident, or update the one we opened there; keep the id the page returns."""
+    """Create the target's incident (POST to the collection `url`), or update the one we opened there
+    (`update_method` to `url/<id><update_suffix>`); keep the id the page returns."""
     alert, store = out.job.alert, out.channels.status_pages
     integration_guid, target = out.integration.integration_guid, out.job.target
     incident_id = store.incident_id(integration_guid, alert.incident_key, target)
     if incident_id is not None:
-        out.send(update(incident_id))
+        item = f"{url}/{quote(incident_id, safe='')}{update_suffix}"
+        out.send(OutgoingRequest(update_method, item, auth, json_body=body))
         return
     if alert.alert_type is not AlertType.ERROR:
         raise NothingToSendError("no incident was opened on the status page for this IncidentKey")
-    result = out.send(create())
+    result = out.send(OutgoingRequest("POST", url, auth, json_body=body))
     created = _incident_id(result.exchange.response_excerpt) if result.verdict is Verdict.DELIVERED else None
     if created is not None:
         store.remember(integration_guid, alert.incident_key, target, created, out.now)

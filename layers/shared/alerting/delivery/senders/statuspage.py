@@ -6,7 +6,11 @@ from typing import Any
 from urllib.parse import quote
 
 from alerting.delivery.outbound import Outbound
-from alerting.delivery.senders.status_page_incident import send_incident, send_maintenance
+from alerting.delivery.senders.status_page_incident import (
+    send_incident,
+    send_maintenance,
+    send_to_status_page,
+)
 from alerting.integrations.spec import OutgoingRequest, Rendering
 from alerting.integrations.statushub import linked_external_id
 from alerting.integrations.statuspage import headers, incident, incidents_url, scheduled_maintenance
@@ -21,29 +25,25 @@ def completed_maintenance(given: Rendering) -> dict[str, Any]:
 
 
 def send(out: Outbound) -> None:
-    given = out.rendering()
-    url, auth = incidents_url(given), headers(given)
-    if given.alert.maintenance is not None:
-        window = scheduled_maintenance(given)
-        send_maintenance(
-            out,
-            lambda: OutgoingRequest("POST", url, auth, json_body=window),
-            lambda found: OutgoingRequest(
-                "PATCH", f"{url}/{quote(found, safe='')}", auth, json_body=completed_maintenance(given)
-            ),
-            lambda found: OutgoingRequest(
-                "PATCH",
-                f"{url}/{quote(found, safe='')}",
-                auth,
-                json_body={"incident": {"scheduled_until": window["incident"]["scheduled_until"]}},
-            ),
-        )
-        return
-    body = incident(given)
-    send_incident(
+    send_to_status_page(out, _send_incident, _send_maintenance)
+
+
+def _send_incident(out: Outbound, given: Rendering) -> None:
+    send_incident(out, incidents_url(given), headers(given), incident(given), "PATCH")
+
+
+def _send_maintenance(out: Outbound, given: Rendering) -> None:
+    """Statuspage keeps a scheduled maintenance as an incident: PATCHed to a new end, or completed."""
+    url, auth, window = incidents_url(given), headers(given), scheduled_maintenance(given)
+
+    def patched(found: str, body: dict[str, Any]) -> OutgoingRequest:
+        return OutgoingRequest("PATCH", f"{url}/{quote(found, safe='')}", auth, json_body=body)
+
+    send_maintenance(
         out,
-        lambda: OutgoingRequest("POST", url, auth, json_body=body),
-        lambda incident_id: OutgoingRequest(
-            "PATCH", f"{url}/{quote(incident_id, safe='')}", auth, json_body=body
+        lambda: OutgoingRequest("POST", url, auth, json_body=window),
+        lambda found: patched(found, completed_maintenance(given)),
+        lambda found: patched(
+            found, {"incident": {"scheduled_until": window["incident"]["scheduled_until"]}}
         ),
     )
