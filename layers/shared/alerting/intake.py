@@ -16,6 +16,7 @@ from typing import Protocol
 from uuid import UUID
 
 from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import Field
 
 from alerting.check_sizes import within_sizes
 from alerting.errors import ConcurrentUpdateError, NotFoundError, UnavailableError
@@ -30,6 +31,7 @@ from alerting.evaluation import (
 from alerting.maintenance_notices import maintenance_notices, next_notice_due
 from alerting.messaging.delivery_queue import SQS_BATCH
 from alerting.models.alert import MonitorState
+from alerting.models.base import ApiModel
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
 from alerting.models.delivery import DeliveryJob
@@ -45,7 +47,7 @@ MAX_CLOCK_AHEAD = timedelta(minutes=5)
 # How far behind its newest NoError a clean monitor's stored watermark may fall: the steady path writes
 # it once per this span of check time, and writes nothing in between.
 WATERMARK_REFRESH = timedelta(minutes=10)
-# The `source` of the scheduled sweep's event (template.yaml: AlertEvaluatorFunction, event Sweep).
+# The `source` of the scheduled sweep's event (template.yaml: AlertEvaluatorFunction, events Sweep0..7).
 SWEEP_SOURCE = "alerting.sweep"
 
 
@@ -290,6 +292,14 @@ def _save(
     return result, applied(record, transition)
 
 
+class SweepRequest(ApiModel):
+    """The sweep schedule's `detail`: the shard of the Due index to sweep; none sweeps every shard."""
+
+    model_config = ApiModel.model_config | {"extra": "ignore"}
+
+    shard: int | None = Field(default=None, ge=0, lt=keys.DUE_SHARDS)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     monitors_due: int = 0
@@ -305,13 +315,15 @@ class SweepResult:
         }
 
 
-def sweep(deps: IntakeDependencies) -> SweepResult:
+def sweep(deps: IntakeDependencies, shard: int | None = None) -> SweepResult:
     """The scheduled sweep: duration thresholds and reminders that came due without a new check.
 
-    The due monitors are read in one request per 100; only those whose evaluation changes are written.
+    One shard of the Due index (each has its own schedule, so a mass outage is swept by every shard at
+    once), or all of them. The due monitors are read in one request per 100; only those whose evaluation
+    changes are written.
     """
     now = deps.clock()
-    due = deps.monitors.due(now)
+    due = deps.monitors.due(now, shard)
     records = deps.monitors.records(due)
     alerts = deliveries = 0
     for monitor_guid in due:
