@@ -7,7 +7,7 @@ Each figure is measured in the same run as its baseline (pure evaluation next to
 Powertools handler next to ours, sequential next to concurrent delivery), so the ratios hold on whatever
 machine runs it even when the absolute numbers do not.
 
-    python -m bench [--only evaluator,delivery,cold_start,latency,burst,local_api]
+    python -m bench [--only evaluator,delivery,cold_start,latency,burst,local_api,sweep]
 
 With --only, the sections run replace theirs in bench/results.json and every other figure stays.
 """
@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cold_start, cost, delivery, evaluator, latency, local_api
+from bench import cold_start, cost, delivery, evaluator, latency, local_api, sweep
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -36,6 +36,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "latency": latency.run,
     "burst": latency.burst,
     "local_api": local_api.run,
+    "sweep": sweep.run,
 }
 
 Row = tuple[str, str, str, str]
@@ -181,6 +182,8 @@ def _rows(results: dict[str, Any]) -> list[Row]:
             )
     if "local_api" in results:
         rows += local_api.rows(results["local_api"])
+    if "sweep" in results:
+        rows += sweep.rows(results["sweep"])
     if "cost" in results:
         rows += _cost_rows(results["cost"])
     return rows

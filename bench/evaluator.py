@@ -74,7 +74,7 @@ def _per_check(stack: InProcessStack, rounds: list[list[dict[str, Any]]], batche
 
 def _pure_per_s(stack: InProcessStack, monitor: str, details: list[dict[str, Any]]) -> float:
     """evaluate_check alone over the same checks, state carried from one to the next as intake would."""
-    deps = stack.evaluator.composition.evaluator_root().intake
+    deps = stack.evaluator.evaluator_root().intake
     record = deps.monitors.record(uuid.UUID(monitor))
     definitions = [deps.config.definition(g) for g in sorted(record.definition_guids)]
     config = MonitorConfig(record.monitor, [d for d in definitions if d is not None])

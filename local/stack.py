@@ -1,7 +1,8 @@
 """The local stack: owns running template.yaml on one machine, with no AWS account and no Docker.
 
-moto server holds the template's table, queues and event bus (created from the template's own properties,
-`local.provisioning`, on a moto patched where it differs from AWS, `local.moto_fixes`); the functions run
+moto server, in a process of its own (`local.moto_process`), holds the template's table, queues and event bus
+(created from the template's own properties, `local.provisioning`, on a moto patched where it differs from
+AWS, `local.moto_fixes`); the functions run
 in-process (`local.lambda_runtime`), wired as AWS wires them:
 
 - EventBridge rule -> function, SQS -> function, EventBridge Scheduler (ScheduleV2) -> function:
@@ -34,19 +35,18 @@ import signal
 import sys
 import tempfile
 import threading
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 from pydantic import BaseModel, ConfigDict
 
-from local import moto_fixes, status_pages
+from local import status_pages
 from local.api_gateway import CONTROL_PREFIX, add_template_route
 from local.event_sources import InFlight, Schedule, SqsEventSource, bridge_rule, pollers_for
 from local.lambda_runtime import DEFAULT_CONCURRENCY, ProcessEnvironment, load_functions
+from local.moto_process import MotoProcess
 from local.provisioning import REGION, STACK_NAME, TemplateError, load_template, provision_template
 from local.stack_options import (
     DEFAULT_CONFIG_CACHE_SECONDS,
@@ -83,8 +83,7 @@ LOG_FILE = "stack.log"
 ASYNC_INVOKE_WORKERS = 4
 
 log = logging.getLogger("local.stack")
-# moto keeps its state in module globals and the functions read os.environ, so both are per process:
-# one stack runs at a time in a process.
+# The functions read os.environ, which is per process: one stack runs at a time in a process.
 _PROCESS_SLOT = threading.Lock()
 
 
@@ -169,7 +168,7 @@ class LocalStack:
         }
         self.info: StackInfo | None = None
         self._stop = threading.Event()
-        self._moto: Any = None
+        self._moto: MotoProcess | None = None
         self._statushub = StatusHubSimulator()
         self.status_pages = status_pages.mount(self._statushub.app)
         self._api_server: BaseWSGIServer | None = None
@@ -194,7 +193,7 @@ class LocalStack:
     def start(self) -> StackInfo:
         if not _PROCESS_SLOT.acquire(blocking=False):
             raise RuntimeError(
-                "a local stack is already running in this process (moto's state is per process)"
+                "a local stack is already running in this process (the functions' environment is per process)"
             )
         self._holds_process_slot = True
         self._owns_state_dir = claim_state_dir(self.state_dir, STACK_FILE, on_refusal=self.stop)
@@ -269,10 +268,6 @@ class LocalStack:
         self._clients.clear()
         if self._moto is not None:
             self._moto.stop()
-            # ThreadedMotoServer.stop() leaves its listening socket open.
-            server = getattr(self._moto, "_server", None)
-            if server is not None:
-                server.server_close()
             self._moto = None
         self._environment.restore()
         if self._holds_process_slot:
@@ -289,18 +284,9 @@ class LocalStack:
     # -- moto and the AWS environment -------------------------------------------------------------
 
     def _start_moto(self) -> str:
-        moto_fixes.apply()
-        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
-        self._moto.start()
-        host, port = self._moto.get_host_and_port()
-        werkzeug_log = logging.getLogger("werkzeug")
-        if werkzeug_log.level == logging.NOTSET:
-            # moto's access log (a line per poll) would bury everything else; its warnings still show.
-            werkzeug_log.setLevel(logging.WARNING)
-        endpoint = f"http://{host}:{port}"
-        # A stack started earlier in this process left its resources in moto's (global) backends.
-        with urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")):
-            pass
+        # Its own process, as `moto_server` runs: moto's CPU per request no longer holds the functions' GIL.
+        self._moto = MotoProcess(self.host, self.moto_port)
+        endpoint = self._moto.start()
         # Fake credentials so nothing can reach a real account, and no profile from the user's config.
         self._environment.set(
             {

@@ -2,8 +2,8 @@
 
 The EventBridge rule puts every MonitorCheck and MonitorCheckBatch event on the IntakeQueue; the event
 source mapping hands them over in batches (template: AlertEvaluatorFunction, event CheckResults). The
-EventBridge Scheduler schedule (event Sweep) invokes directly with a fixed Input whose `source` is
-SWEEP_SOURCE.
+EventBridge Scheduler schedules (events Sweep0..Sweep7, one per shard of the Due index) invoke directly
+with a fixed Input whose `source` is SWEEP_SOURCE and whose detail names the shard.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from alerting.intake import SWEEP_SOURCE, ReceivedCheck, process_batch, sweep
+from alerting.intake import SWEEP_SOURCE, ReceivedCheck, SweepRequest, process_batch, sweep
 from alerting.messaging.dead_letters import EventDeadLetters
 from alerting.models.check import CheckBatch, CheckResult
 from alerting.observability import logger, metrics, tracer
@@ -56,7 +56,7 @@ def _checks(record: SQSRecord, dead_letters: EventDeadLetters) -> list[ReceivedC
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     deps, dead_letters = evaluator_root()
     if event.get("source") == SWEEP_SOURCE:
-        return sweep(deps).summary()
+        return sweep(deps, SweepRequest.model_validate(event.get("detail") or {}).shard).summary()
     received = [
         check for record in event.get("Records", []) for check in _checks(SQSRecord(record), dead_letters)
     ]

@@ -5,15 +5,18 @@ from __future__ import annotations
 import copy
 import json
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from botocore.client import BaseClient
+from pydantic import ValidationError
 
 from alerting import composition
 from alerting.intake import IntakeDependencies, process_check
 from alerting.models.check import CheckResult
+from alerting.storage import keys
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, create_statushub_setup, evaluate
 
@@ -86,6 +89,28 @@ def two_levels(api: ApiCall, linked: dict[str, Any]) -> dict[str, Any]:
         Message="Level 2: call the on-call engineer",
     )
     return ids
+
+
+def test_each_sweep_shard_fires_only_the_due_monitors_in_its_shard(
+    stack: Stack, api: ApiCall, two_levels: dict[str, Any], lambda_context: LambdaContext
+) -> None:
+    evaluate(check("C", 0), lambda_context)
+    clock_at(5.5)
+    own = uuid.UUID(two_levels["monitor"]).int % keys.DUE_SHARDS
+    swept = [
+        evaluate({**load_event("alert_evaluator/sweep.json"), "detail": {"Shard": shard}}, lambda_context)
+        for shard in range(keys.DUE_SHARDS)
+    ]
+    assert [result["due"] for result in swept] == [int(shard == own) for shard in range(keys.DUE_SHARDS)]
+    assert swept[own]["alerts"] == 1
+    assert queued(stack) == [("Error", 1, 0), ("Error", 2, 0)]
+
+
+def test_a_sweep_shard_outside_the_due_index_is_refused(lambda_context: LambdaContext, stack: Stack) -> None:
+    beyond = {**load_event("alert_evaluator/sweep.json"), "detail": {"Shard": keys.DUE_SHARDS}}
+    # The failed invoke publishes no metrics; Powertools warns about that.
+    with pytest.raises(ValidationError, match="Shard"), pytest.warns(UserWarning, match="metrics"):
+        evaluate(beyond, lambda_context)
 
 
 def test_sweep_fires_the_duration_level_and_its_reminders_then_the_ok_closes_both(

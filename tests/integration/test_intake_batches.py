@@ -11,6 +11,7 @@ import pytest
 
 from alert_evaluator import app as evaluator_app
 from alerting.errors import UnavailableError
+from alerting.messaging.delivery_queue import DeliveryQueue
 from alerting.storage.monitors import Monitors
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, evaluate
@@ -126,6 +127,28 @@ def test_a_monitor_that_fails_hands_back_only_the_messages_carrying_its_checks(
     response = evaluator_app.lambda_handler(batch, lambda_context)
     assert response["batchItemFailures"] == [{"itemIdentifier": "message-0"}]
     assert response["checks"] == [{"verdict": "unknown-monitor", "alerts": 0, "deliveries": 0}]
+
+
+def test_deliveries_not_queued_at_the_end_of_a_batch_are_queued_when_its_message_comes_back(
+    stack: Stack, linked: dict[str, Any], lambda_context: LambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(self: DeliveryQueue, jobs: Any) -> None:
+        raise UnavailableError("SQS throttled")
+
+    # A second monitor's message, which queues nothing, so the batch does not fail whole.
+    other_monitor = "2c8b0b7e-1f4f-4f31-9d8e-3d2d5f1a0999"
+    batch = intake_batch(event_of("confirmed_error"), event_of("confirmed_error", MonitorGuid=other_monitor))
+    with monkeypatch.context() as patched:
+        patched.setattr(DeliveryQueue, "send", unavailable)
+        first = evaluator_app.lambda_handler(batch, lambda_context)
+    assert first["batchItemFailures"] == [{"itemIdentifier": "message-0"}]
+    assert stack.messages("DELIVERY_QUEUE_URL") == []
+
+    again = evaluator_app.lambda_handler(batch, lambda_context)
+
+    assert again["batchItemFailures"] == []
+    (queued,) = stack.messages("DELIVERY_QUEUE_URL")
+    assert json.loads(queued["Body"])["Alert"]["AlertType"] == "Error"
 
 
 def test_the_sam_local_invoke_sample_batch_is_taken_whole(

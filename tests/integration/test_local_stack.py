@@ -460,9 +460,11 @@ def test_a_second_stack_in_the_same_process_is_refused(tmp_path: Path, stack: Lo
     assert stack.stack_file.exists()
 
 
-def test_a_stack_can_start_again_after_one_stopped(stack: LocalStack) -> None:
+def test_a_stack_can_start_again_after_one_stopped(stack: LocalStack, info: StackInfo) -> None:
     stack.stop()
     assert not stack.stack_file.exists()
+    with pytest.raises(httpx.ConnectError):  # its moto server process went with it
+        httpx.get(f"{info.aws_endpoint_url}/moto-api/data.json")
 
     stack.start()
 

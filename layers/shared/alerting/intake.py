@@ -3,7 +3,8 @@
 Cost with a warm function: a batch's monitors are read in one BatchGetItem per 100; a NoError or
 Unconfirmed check on a monitor with nothing open writes nothing (a clean monitor's watermark moves once
 per WATERMARK_REFRESH); a state change is one transaction (the state, its alerts and its decision record).
-Definitions, integrations and monitor groups come from the warm function's cache.
+Definitions, integrations and monitor groups come from the warm function's cache. The deliveries of
+the batch's monitors that have one check in it are queued together at the end, 10 to a request.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Protocol
 from uuid import UUID
 
 from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import Field
 
 from alerting.check_sizes import within_sizes
-from alerting.errors import ConcurrentUpdateError, NotFoundError
+from alerting.errors import ConcurrentUpdateError, NotFoundError, UnavailableError
 from alerting.evaluation import (
     Evaluation,
     MonitorConfig,
@@ -26,10 +29,12 @@ from alerting.evaluation import (
     next_due,
 )
 from alerting.maintenance_notices import completions, maintenance_notices, next_notice_due
-from alerting.messaging.delivery_queue import DeliveryQueue
+from alerting.messaging.delivery_queue import SQS_BATCH
 from alerting.models.alert import MonitorState
+from alerting.models.base import ApiModel
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
+from alerting.models.delivery import DeliveryJob
 from alerting.observability import Metric, logger, metrics
 from alerting.routing import delivery_plan, explained
 from alerting.storage import keys
@@ -43,15 +48,19 @@ MAX_CLOCK_AHEAD = timedelta(minutes=5)
 # How far behind its newest NoError a clean monitor's stored watermark may fall: the steady path writes
 # it once per this span of check time, and writes nothing in between.
 WATERMARK_REFRESH = timedelta(minutes=10)
-# The `source` of the scheduled sweep's event (template.yaml: AlertEvaluatorFunction, event Sweep).
+# The `source` of the scheduled sweep's event (template.yaml: AlertEvaluatorFunction, events Sweep0..7).
 SWEEP_SOURCE = "alerting.sweep"
+
+
+class JobQueue(Protocol):
+    def send(self, jobs: Sequence[DeliveryJob]) -> None: ...
 
 
 @dataclass
 class IntakeDependencies:
     monitors: Monitors
     config: ConfigCache
-    queue: DeliveryQueue
+    queue: JobQueue
     retention: timedelta
     clock: Callable[[], datetime]
     timezone: tzinfo = field(default=UTC)
@@ -119,19 +128,51 @@ def process_batch(
     records = deps.monitors.records(by_monitor)
     results: list[IntakeResult] = []
     failed: set[str] = set()
+    pending = _PendingJobs()
     for monitor_guid, items in by_monitor.items():
         items.sort(key=lambda item: item.check.watermark)
+        pending.owners = frozenset(item.message_id for item in items)
+        # A monitor's second save replaces the outbox its first one's jobs would be resent from.
+        taking = replace(deps, queue=pending) if len(items) == 1 else deps
         try:
-            results += _take_in_order([item.check for item in items], records.get(monitor_guid), deps)
+            results += _take_in_order([item.check for item in items], records.get(monitor_guid), taking)
         except Exception:
             logger.exception("checks of a monitor failed; their messages go back to the queue")
             failed |= {item.message_id for item in items}
+    failed |= pending.flush(deps.queue)
     logger.remove_keys(["monitor_guid", "check_id"])
     metrics.add_metric(name=Metric.CHECKS_EVALUATED, unit=MetricUnit.Count, value=len(results))
     ignored = sum(result.verdict in _IGNORED for result in results)
     if ignored:
         metrics.add_metric(name=Metric.CHECKS_IGNORED, unit=MetricUnit.Count, value=ignored)
     return BatchResult(tuple(results), frozenset(failed), malformed)
+
+
+class _PendingJobs:
+    """Delivery jobs held until the end of a batch, each with the messages that carried its check.
+
+    A send that fails fails those messages: they come back as duplicates of a saved evaluation, whose
+    outbox is sent again (DESIGN §9)."""
+
+    def __init__(self) -> None:
+        self.owners: frozenset[str] = frozenset()
+        self._jobs: list[tuple[DeliveryJob, frozenset[str]]] = []
+
+    def send(self, jobs: Sequence[DeliveryJob]) -> None:
+        self._jobs += [(job, self.owners) for job in jobs]
+
+    def flush(self, queue: JobQueue) -> set[str]:
+        """Sends every held job, 10 to a request; returns the messages of the jobs that were not sent."""
+        failed: set[str] = set()
+        for start in range(0, len(self._jobs), SQS_BATCH):
+            chunk = self._jobs[start : start + SQS_BATCH]
+            try:
+                queue.send([job for job, _ in chunk])
+            except UnavailableError:
+                logger.exception("queueing deliveries failed; their checks' messages go back to the queue")
+                failed.update(*(owners for _, owners in chunk))
+        self._jobs.clear()
+        return failed
 
 
 def process_check(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
@@ -254,6 +295,14 @@ def _save(
     return result, applied(record, transition)
 
 
+class SweepRequest(ApiModel):
+    """The sweep schedule's `detail`: the shard of the Due index to sweep; none sweeps every shard."""
+
+    model_config = ApiModel.model_config | {"extra": "ignore"}
+
+    shard: int | None = Field(default=None, ge=0, lt=keys.DUE_SHARDS)
+
+
 @dataclass(frozen=True)
 class SweepResult:
     monitors_due: int = 0
@@ -269,13 +318,15 @@ class SweepResult:
         }
 
 
-def sweep(deps: IntakeDependencies) -> SweepResult:
+def sweep(deps: IntakeDependencies, shard: int | None = None) -> SweepResult:
     """The scheduled sweep: duration thresholds and reminders that came due without a new check.
 
-    The due monitors are read in one request per 100; only those whose evaluation changes are written.
+    One shard of the Due index (each has its own schedule, so a mass outage is swept by every shard at
+    once), or all of them. The due monitors are read in one request per 100; only those whose evaluation
+    changes are written.
     """
     now = deps.clock()
-    due = deps.monitors.due(now)
+    due = deps.monitors.due(now, shard)
     records = deps.monitors.records(due)
     alerts = deliveries = 0
     for monitor_guid in due:

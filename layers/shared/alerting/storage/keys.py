@@ -174,8 +174,9 @@ DECISION_PREFIX = "DECISION#"
 GROUP_MEMBER_PREFIX = f"{MEMBER_PREFIX}GROUP#"
 MONITOR_MEMBER_PREFIX = f"{MEMBER_PREFIX}MONITOR#"
 DUE_INDEX = "Due"
-# The sweep queries each shard: spreads the sparse index's writes over a few partitions.
-DUE_SHARDS = 4
+# Spreads the sparse index's writes over a few partitions, and the sweep over as many invocations (one
+# schedule per shard in template.yaml). Raising it is safe: an item keeps its old shard until rewritten.
+DUE_SHARDS = 8
 
 
 def iso(moment: datetime) -> str:

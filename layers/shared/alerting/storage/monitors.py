@@ -317,15 +317,15 @@ class Monitors(ConfigRepository[Monitor]):
             else:
                 self._table.meta.client.update_item(**update)
 
-    def due(self, now: datetime) -> list[UUID]:
-        """Monitors the sweep should look at now, from the sparse Due index (every shard)."""
+    def due(self, now: datetime, shard: int | None = None) -> list[UUID]:
+        """Monitors the sweep should look at now, from the sparse Due index (one shard, or every one)."""
         found: list[UUID] = []
-        for shard in keys.due_shards():
+        for shard_key in keys.due_shards() if shard is None else [str(shard)]:
             items = query_all(
                 self._table,
                 IndexName=keys.DUE_INDEX,
                 KeyConditionExpression="DueShard = :shard AND DueAt <= :now",
-                ExpressionAttributeValues={":shard": shard, ":now": keys.iso(now)},
+                ExpressionAttributeValues={":shard": shard_key, ":now": keys.iso(now)},
             )
             found += [UUID(str(item["PK"]).split("#", 1)[1]) for item in items]
         return found
