@@ -181,8 +181,10 @@ class Configuration:
         return self.integration_view(integration.integration_guid)
 
     def integration_view(self, guid: UUID) -> IntegrationView:
-        integration = self.integrations.get(guid)
-        services = self.integrations.services(guid)
+        return self._integration_view(self.integrations.get(guid))
+
+    def _integration_view(self, integration: Integration) -> IntegrationView:
+        services = self.integrations.stored_services(integration.integration_guid)
         return IntegrationView.model_validate(
             {
                 **integration.model_dump(),
@@ -199,7 +201,8 @@ class Configuration:
 
     def list_integrations(self, take: int, cursor: str | None) -> tuple[list[IntegrationView], str | None]:
         found, next_cursor = self.integrations.page(take, cursor)
-        return [self.integration_view(i.integration_guid) for i in found], next_cursor
+        # A page of 1,000 integrations costs one query each for their services, not three requests.
+        return [self._integration_view(integration) for integration in found], next_cursor
 
     def patch_integration(self, guid: UUID, patch: IntegrationPatch, if_match: int | None = None) -> None:
         rewrite(

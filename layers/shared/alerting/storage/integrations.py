@@ -48,6 +48,10 @@ class Integrations(LinkedConfigRepository[Integration]):
 
     def services(self, guid: UUID) -> list[IntegrationService]:
         self.get(guid)
+        return self.stored_services(guid)
+
+    def stored_services(self, guid: UUID) -> list[IntegrationService]:
+        """The services of an integration just read: one query, no second read of the integration."""
         return list(self._services(guid).values())
 
     def _services(self, guid: UUID) -> dict[UUID, IntegrationService]:
