@@ -129,7 +129,8 @@ class StackClient:
 
     @classmethod
     def connect(cls, info: StackInfo) -> StackClient:
-        return cls(info, httpx.Client(timeout=10.0))
+        # API Gateway answers within 29 s; a client waits that long, as one against AWS would.
+        return cls(info, httpx.Client(timeout=30.0))
 
     # The config API
     def api(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
