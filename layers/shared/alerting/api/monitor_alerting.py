@@ -1,4 +1,5 @@
-"""The config API's operations around monitors' alerting: groups, maintenance, alert history, decisions."""
+"""The config API's operations around monitors' alerting: groups, maintenance, alert history, decisions,
+and what a monitor's delete takes with it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
-from alerting.errors import InvalidInputError
+from alerting.errors import AlreadyExistsError, InvalidInputError, NotFoundError, VersionMismatchError
 from alerting.models.api import (
     AlertDefinitionMonitorGroup,
     AlertPage,
@@ -18,10 +19,19 @@ from alerting.models.api import (
     DecisionResource,
     MonitorGroupInput,
 )
-from alerting.models.config import MaintenancePeriod, MonitorGroup, MonitorGroupMember
+from alerting.models.config import (
+    ALL_MONITORS_GROUP_GUID,
+    MaintenancePeriod,
+    MonitorGroup,
+    MonitorGroupMember,
+)
+from alerting.storage.alert_definitions import LEVEL_INTEGRATION, AlertDefinitions
 from alerting.storage.alert_history import AlertHistory, AlertQuery
 from alerting.storage.monitor_groups import MonitorGroups
-from alerting.storage.monitors import Monitors
+from alerting.storage.monitors import MonitorRecord, Monitors
+
+# Tries to write a level integration without the deleted monitor's links while the level keeps changing.
+MAX_UNLINK_TRIES = 5
 
 
 @dataclass
@@ -29,7 +39,46 @@ class MonitorAlerting:
     monitors: Monitors
     groups: MonitorGroups
     history: AlertHistory
+    definitions: AlertDefinitions
     new_guid: Callable[[], UUID] = field(default=uuid.uuid4)
+
+    # Monitors
+    def delete_monitor(self, guid: UUID, if_match: int | None = None) -> None:
+        record = self.monitors.record(guid)
+        self.monitors.delete(guid, if_match)
+        self._drop_service_links(guid, record)
+
+    def _drop_service_links(self, monitor_guid: UUID, record: MonitorRecord) -> None:
+        """Take the deleted monitor out of the StatusHubServiceList of the definitions that alerted for it
+        (directly, through its groups, or the all-monitors group), so no page keeps a link nothing can
+        update. Only those: a monitor delete must not read every definition."""
+        definition_guids = set(record.definition_guids)
+        for group_guid in {*record.group_guids, ALL_MONITORS_GROUP_GUID}:
+            group = self.groups.config(group_guid)
+            definition_guids |= group.definition_guids if group else set()
+        for definition_guid in sorted(definition_guids):
+            try:
+                self._unlink_from_definition(definition_guid, monitor_guid)
+            except NotFoundError:
+                continue  # deleted meanwhile: nothing of it links the monitor any more
+
+    def _unlink_from_definition(self, guid: UUID, monitor_guid: UUID) -> None:
+        for level in self.definitions.levels(guid):
+            for attached in self.definitions.level_integrations(guid, level.id):
+                if any(link.monitor_guid == monitor_guid for link in attached.status_hub_service_list):
+                    self._unlink_monitor(guid, level.id, attached.integration_guid, monitor_guid)
+
+    def _unlink_monitor(self, guid: UUID, level_id: int, integration_guid: UUID, monitor_guid: UUID) -> None:
+        for _ in range(MAX_UNLINK_TRIES):
+            read = self.definitions.level_integration_versioned(guid, level_id, integration_guid)
+            kept = [link for link in read.config.status_hub_service_list if link.monitor_guid != monitor_guid]
+            changed = read.config.model_copy(update={"status_hub_service_list": kept})
+            try:
+                self.definitions.replace_level_integration(guid, level_id, changed, read.version)
+                return
+            except VersionMismatchError:
+                continue
+        raise AlreadyExistsError(LEVEL_INTEGRATION, "a concurrent change; retry")
 
     # Monitor groups
     def list_groups(self, take: int, cursor: str | None) -> tuple[list[MonitorGroup], str | None]:

@@ -52,7 +52,7 @@ def config_api(settings: Settings) -> ConfigApi:
             account(settings),
             address_policy=AddressPolicy(settings.allowed_private_networks),
         ),
-        monitor_alerting=MonitorAlerting(monitors, groups, AlertHistory(stored)),
+        monitor_alerting=MonitorAlerting(monitors, groups, AlertHistory(stored), definitions),
         monitors=monitors,
         definitions=definitions,
         integrations=integrations,
