@@ -54,8 +54,9 @@ fmt: $(STAMP) ## Format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint ## Lint, then every test suite (unit, integration, end-to-end on the local stack)
-	$(BIN)/pytest
+test: lint ## Lint, then every test suite (unit and integration on every core, then end-to-end and browser)
+	$(BIN)/pytest -n auto tests/unit tests/integration
+	$(BIN)/pytest tests/e2e tests/browser
 
 unit: $(STAMP) ## Only the pure-domain unit tests
 	$(BIN)/pytest tests/unit
