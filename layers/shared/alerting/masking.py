@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from alerting.errors import InvalidInputError
 from alerting.models.config import Integration, UserDefinedFunction, WebhookStep
 from alerting.models.delivery import HttpExchange
 
@@ -122,22 +123,23 @@ def mask_step(step: WebhookStep) -> WebhookStep:
 
 
 def kept_secrets(given: Integration, stored: Integration, fresh_fields: Iterable[str]) -> Integration:
-    """The integration a write makes: values written back masked keep what is stored, unless the
-    write moves where the integration sends (a new host). Then every secret it held is dropped
-    unless the same request carries it anew (`fresh_fields` are the fields the request named):
-    a stored secret never goes to a host it was not entered for."""
+    """The integration a write makes: values written back masked keep what is stored. A write that moves
+    where the integration sends (a new host) must carry every secret anew (`fresh_fields` are the fields
+    the request named): a stored secret never goes to a host it was not entered for, and the write is
+    refused with the secret's field rather than saved without it."""
     moved = bool(destinations(given) - destinations(stored))
     named = set(fresh_fields)
 
-    def keep(value: str, stored_value: str | None, field: str) -> str:
+    def keep(value: str, stored_value: str | None, field: str, path: str) -> str:
+        carried = is_masked(value) or (field not in named and bool(value) and not is_reference(value))
+        if moved and carried:
+            raise InvalidInputError(path, "must be entered again: the integration now sends to another host")
         if is_masked(value):
-            return "" if moved or stored_value is None else stored_value
-        if moved and field not in named and value and not is_reference(value):
-            return ""  # carried over from the store, not entered with the move
+            return stored_value or ""
         return value
 
     variables = {
-        name: keep(value, stored.variables.get(name), "variables")
+        name: keep(value, stored.variables.get(name), "variables", f"Variables.{name}")
         if is_secret_name(name) or is_masked(value)
         else value
         for name, value in given.variables.items()
@@ -145,18 +147,27 @@ def kept_secrets(given: Integration, stored: Integration, fresh_fields: Iterable
     steps = []
     for index, step in enumerate(given.steps):
         old = stored.steps[index] if index < len(stored.steps) else None
+        at = f"Steps[{index}]"
         headers = {
-            name: keep(value, old.headers.get(name) if old else None, "steps")
+            name: keep(value, old.headers.get(name) if old else None, "steps", f"{at}.Headers.{name}")
             if is_secret_name(name) or is_masked(value)
             else value
             for name, value in step.headers.items()
         }
-        password = keep(step.password, old.password if old else None, "steps") if step.password else ""
+        password = (
+            keep(step.password, old.password if old else None, "steps", f"{at}.Password")
+            if step.password
+            else ""
+        )
         steps.append(step.model_copy(update={"headers": headers, "password": password}))
     signing = [
         kept
         for index, secret in enumerate(given.signing_secrets)
-        if (kept := keep(secret, _at(stored.signing_secrets, index), "signing_secrets"))
+        if (
+            kept := keep(
+                secret, _at(stored.signing_secrets, index), "signing_secrets", f"SigningSecrets[{index}]"
+            )
+        )
     ]
     return given.model_copy(update={"variables": variables, "steps": steps, "signing_secrets": signing})
 

@@ -28,7 +28,6 @@ from alerting.integrations import (
     check_attachment,
     check_integration,
     public_type,
-    refuse_masked_secrets_on_new_host,
     spec_for,
     stored_type,
 )
@@ -216,7 +215,6 @@ class Configuration:
     def _patched_integration(self, current: Integration, patch: IntegrationPatch) -> Integration:
         fresh = {"variables", "steps", "signing_secrets"} & patch.model_fields_set
         given = patched(current, patch, "integration_guid")
-        refuse_masked_secrets_on_new_host(current, given)
         integration = masking.kept_secrets(given, current, fresh)
         integration = integration.model_copy(
             update={"functions": masking.keep_masked_functions(integration.functions, current.functions)}

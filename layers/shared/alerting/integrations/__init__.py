@@ -28,7 +28,6 @@ from alerting.integrations import (
     webhook,
 )
 from alerting.integrations.spec import IntegrationSpec
-from alerting.masking import is_masked, is_secret_name
 from alerting.models.config import (
     Integration,
     IntegrationTemplate,
@@ -45,7 +44,6 @@ __all__ = [
     "check_attachment",
     "check_integration",
     "public_type",
-    "refuse_masked_secrets_on_new_host",
     "spec_for",
     "spec_for_public",
     "stored_type",
@@ -153,23 +151,6 @@ def _check_variables(integration: Integration, spec: IntegrationSpec) -> None:
         url = integration.variables.get(name, "").strip()
         if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname):
             raise InvalidInputError(f"Variables.{name}", f"{url!r} is not an http(s) URL")
-
-
-def refuse_masked_secrets_on_new_host(current: Integration, given: Integration) -> None:
-    """A secret written back masked while the type's host variable moves to another host must be
-    entered again: say so, rather than save the integration without its key."""
-    name = spec_for(given.type).host_variable
-    if name is None or _host(current, name) == _host(given, name):
-        return
-    for secret, value in given.variables.items():
-        if is_secret_name(secret) and is_masked(value):
-            raise InvalidInputError(
-                f"Variables.{secret}", f"must be entered again: {name} now points to another host"
-            )
-
-
-def _host(integration: Integration, name: str) -> str:
-    return (urlsplit(integration.variables.get(name, "").strip()).hostname or "").lower()
 
 
 def check_attachment(integration: Integration, attached: LevelIntegration) -> None:

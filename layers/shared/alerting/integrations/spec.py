@@ -122,9 +122,6 @@ class IntegrationSpec:
     check: Check = no_check
     # The target's documented rate; deliveries wait for it (an integration's MaxRequestsPerSecond wins).
     requests_per_second: float | None = None
-    # The variable naming the host the type's secrets are for: a write that moves it to another host
-    # keeps no stored secret (a key is re-entered for the new host, never sent to it unasked).
-    host_variable: str | None = None
     # What a service link's ServiceStatus may ask of this type's status page.
     service_statuses: frozenset[ServiceStatus] = frozenset(
         {ServiceStatus.DOWN, ServiceStatus.DEGRADED_PERFORMANCE}

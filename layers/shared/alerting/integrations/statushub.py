@@ -131,7 +131,6 @@ def status_page_api_spec(
         url_variables=(url_variable,),
         external_services=True,
         requests_per_second=per_second,
-        host_variable=url_variable,
         service_statuses=statuses,
     )
 
