@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from alerting.errors import TemplateError
 from alerting.models.alert import AlertType
 from alerting.templating import (
+    MAX_RENDERED_CHARS,
     SYSTEM_VARIABLES,
     Account,
+    Template,
     alert_variables,
     check,
     culture_format,
@@ -164,3 +166,16 @@ def test_check_details_render_from_the_alert_and_are_empty_when_the_check_had_no
     )
     details = ("failureMessage", "responseHeaders", "responseBody", "sslValidUntil")
     assert [alert_variables(bare, Account())[f"alert.{name}"] for name in details] == ["", "", "", ""]
+
+
+@pytest.mark.parametrize("json_body", [False, True])
+def test_nested_encoders_render_up_to_the_size_limit_and_are_refused_past_it(json_body: bool) -> None:
+    # Each JsonEncode doubles a backslash: 1,000 of them nested 10 deep is 1,024,000 characters.
+    def nested(depth: int) -> Template:
+        return parse('{"n": "' + "{{@JsonEncode(" * depth + "{{@monitor.name}}" + ")}}" * depth + '"}')
+
+    values = {"monitor.name": "\\" * 1000}
+    assert MAX_RENDERED_CHARS == 1024 * 1024
+    assert len(render(nested(10), values, json_body=json_body)) == 1000 * 2**10 + len('{"n": ""}')
+    with pytest.raises(TemplateError, match="renders to more than 1024 KB"):
+        render(nested(11), values, json_body=json_body)

@@ -166,6 +166,9 @@ def _calls(nodes: tuple[Node, ...]) -> Iterator[str]:
 
 # Function calls nest at most this deep: deeper is refused as a template error, not a recursion crash.
 MAX_NESTING = 32
+# What one render may produce, in characters. Each JsonEncode can double what it wraps (every backslash
+# escaped again), so nested calls over a hostile value would otherwise grow without bound.
+MAX_RENDERED_CHARS = 1024 * 1024
 
 
 def parse(source: str) -> Template:
@@ -247,24 +250,37 @@ def render(
 ) -> str:
     """The template with every tag replaced; in a JSON body, tags are escaped for where they stand."""
     context = _Context(values, custom_fields or {}, {function.name: function for function in functions})
-    if not json_body:
-        return "".join(context.raw(node) for node in template.nodes)
     out: list[str] = []
+    length = 0
+    for piece in _json_pieces(template, context) if json_body else map(context.raw, template.nodes):
+        length += len(piece)
+        _bounded_text(piece, length)
+        out.append(piece)
+    return "".join(out)
+
+
+def _json_pieces(template: Template, context: _Context) -> Iterator[str]:
     scanner = _JsonScanner()
     for node in template.nodes:
         if isinstance(node, Text):
             scanner.feed(node.value)
-            out.append(node.value)
+            yield node.value
             continue
         value = context.raw(node)
         already_escaped = isinstance(node, Call) and node.function == "JsonEncode"
         if scanner.in_string:
-            out.append(value if already_escaped else json_encode(value))
+            yield value if already_escaped else json_encode(value)
         elif not already_escaped and _BARE_JSON.fullmatch(value):
-            out.append(value)
+            yield value
         else:
-            out.append(f'"{value if already_escaped else json_encode(value)}"')
-    return "".join(out)
+            yield f'"{value if already_escaped else json_encode(value)}"'
+
+
+def _bounded_text(text: str, length: int | None = None) -> str:
+    """The text, unless it (or the whole `length` rendered so far) is past MAX_RENDERED_CHARS."""
+    if max(len(text), length or 0) > MAX_RENDERED_CHARS:
+        raise TemplateError(f"renders to more than {MAX_RENDERED_CHARS // 1024} KB")
+    return text
 
 
 @dataclass(frozen=True)
@@ -282,14 +298,14 @@ class _Context:
             return self.values[node.name]
         if isinstance(node, CustomFieldRef):
             return self.fields.get(node.name, "")
-        inner = "".join(self.raw(child) for child in node.inner)
+        inner = _bounded_text("".join(self.raw(child) for child in node.inner))
         if node.function == "JsonEncode":
-            return json_encode(inner)
+            return _bounded_text(json_encode(inner))
         if node.function == "XmlEncode":
-            return xml_encode(inner)
+            return _bounded_text(xml_encode(inner))
         if node.function not in self.functions:
             raise TemplateError(f"unknown function @{node.function}")
-        return apply_function(self.functions[node.function], inner)
+        return _bounded_text(apply_function(self.functions[node.function], inner))
 
 
 class _JsonScanner:
