@@ -18,7 +18,8 @@ def _split_commas(value: object) -> object:
 class Settings(BaseSettings):
     """Names match template.yaml's Globals environment; defaults suit a deployed stack."""
 
-    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+    # Built when the root reads it (defer_build), like every model: nothing at import.
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     table_name: str
     delivery_queue_url: str = ""
