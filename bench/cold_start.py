@@ -3,13 +3,16 @@ interpreter; and the layer's unzipped size."""
 
 from __future__ import annotations
 
+import compileall
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from py_compile import PycInvalidationMode
 from typing import Any
 
 from packaging.requirements import Requirement
@@ -91,13 +94,27 @@ def _import_seconds(module: str, path: list[Path], absent: list[str]) -> float:
     return float(out.strip().splitlines()[-1])
 
 
+def deployed_copy(into: Path) -> list[Path]:
+    """The import path as Lambda has it: the functions' sources, and the layer's alerting package with the
+    bytecode layers/shared/Makefile ships (its pip-installed dependencies are compiled here already)."""
+    functions, layer = into / "functions", into / "layer"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "functions", functions, ignore=ignore)
+    shutil.copytree(ROOT / "layers" / "shared" / "alerting", layer / "alerting", ignore=ignore)
+    if not compileall.compile_dir(layer, quiet=1, invalidation_mode=PycInvalidationMode.UNCHECKED_HASH):
+        raise RuntimeError("the layer did not compile")
+    return [functions, layer]
+
+
 def import_times(samples: int = SAMPLES) -> dict[str, dict[str, float]]:
     """Median and spread of import time in ms; samples interleaved so load changes hit all alike."""
-    with tempfile.TemporaryDirectory(prefix="bare-handler-") as bare_dir:
-        (Path(bare_dir) / "bare_handler.py").write_text(BARE_HANDLER)
-        targets = {"bare Powertools handler": ("bare_handler", [Path(bare_dir)])}
+    with tempfile.TemporaryDirectory(prefix="cold-start-") as directory:
+        deployed = deployed_copy(Path(directory))
+        # The bare handler is a function's source file like ours, importing only the installed packages.
+        (deployed[0] / "bare_handler.py").write_text(BARE_HANDLER)
+        targets = {"bare Powertools handler": ("bare_handler", deployed[:1])}
         for name in HANDLERS:
-            targets[name] = (f"{name}.app", [ROOT / "functions", ROOT / "layers" / "shared"])
+            targets[name] = (f"{name}.app", deployed)
         seconds: dict[str, list[float]] = {name: [] for name in targets}
         absent = absent_from_lambda()
         for _ in range(samples):

@@ -36,13 +36,14 @@ DESCRIPTION = (
     "Uptrends API v4-compatible alerting configuration (PascalCase JSON). Errors are a MessageList "
     "naming each field; creates answer 201 with the object, PUT/PATCH/DELETE 204."
 )
-app = ConfigApiResolver(enable_validation=True)
-app.enable_swagger(
-    path="/swagger",
-    title="Alerting integrations API",
-    version="4.0",
-    description=DESCRIPTION,
-    tags=list(openapi.TAGS),
+app = ConfigApiResolver(
+    enable_validation=True,
+    swagger={
+        "path": "/swagger",
+        "title": "Alerting integrations API",
+        "version": "4.0",
+        "description": DESCRIPTION,
+    },
 )
 for resource in (monitors, integrations, alert_definitions, alerts, operators, monitor_groups):
     app.include_router(resource.router)

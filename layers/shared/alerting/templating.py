@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from uuid import UUID
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from alerting.errors import InvalidInputError, TemplateError
@@ -96,6 +96,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _ENCODERS = ("JsonEncode", "XmlEncode")
 _BARE_JSON = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null", re.ASCII)
 _DATE_TOKEN = re.compile(r"yyyy|MM|M|dd|d|HH|H|hh|h|mm|ss|tt")
+# What xml.sax.saxutils.escape does with quotes added, without importing the xml.sax package.
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
 
 
 @dataclass(frozen=True)
@@ -331,7 +333,7 @@ def json_encode(value: str) -> str:
 
 
 def xml_encode(value: str) -> str:
-    return escape(value, {'"': "&quot;", "'": "&apos;"})
+    return value.translate(_XML_ESCAPES)
 
 
 # User-defined functions (Uptrends' "User-defined functions" of an integration's Customizations)
@@ -529,19 +531,22 @@ def custom_fields(alert: Alert) -> dict[str, str]:
     return {field.name: field.value for field in alert.custom_fields}
 
 
-_SAMPLE_MONITOR = Monitor(
-    monitor_guid=UUID("00000000-0000-4000-8000-00000000a001"),
-    name="Sample monitor",
-    monitor_type=MonitorType.HTTPS,
-    url="https://www.example.com/",
-    notes='Sample notes with "quotes", <tags> & a\nnew line',
-    custom_fields=[CustomField(name="Team", value="Web")],
-)
+@cache
+def _sample_monitor() -> Monitor:
+    # Built on first use: a Monitor at import would build its validator in every cold start.
+    return Monitor(
+        monitor_guid=UUID("00000000-0000-4000-8000-00000000a001"),
+        name="Sample monitor",
+        monitor_type=MonitorType.HTTPS,
+        url="https://www.example.com/",
+        notes='Sample notes with "quotes", <tags> & a\nnew line',
+        custom_fields=[CustomField(name="Team", value="Web")],
+    )
 
 
 def sample_alert(alert_type: AlertType, now: datetime, monitor: Monitor | None = None) -> Alert:
     """Fictitious but complete data, for checking templates at save and for test sends."""
-    shown = monitor or _SAMPLE_MONITOR
+    shown = monitor or _sample_monitor()
     first_error = now - timedelta(minutes=12, seconds=34)
     return Alert(
         alert_guid=UUID("00000000-0000-4000-8000-00000000a002"),

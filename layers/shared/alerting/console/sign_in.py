@@ -26,9 +26,9 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from pydantic import BaseModel, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from alerting.console.replies import Reply
+from alerting.settings import EnvironmentSettings
 
 SESSION_COOKIE = "console_session"
 LOGIN_COOKIE = "console_login"
@@ -40,10 +40,10 @@ TIMEOUT = httpx.Timeout(10.0)
 KEYS_REREAD_SECONDS = 300
 
 
-class SignInSettings(BaseSettings):
+class SignInSettings(EnvironmentSettings):
     """The user pool the console trusts (CONSOLE_* in template.yaml); empty locally, so no login."""
 
-    model_config = SettingsConfigDict(env_prefix="CONSOLE_", frozen=True, extra="ignore")
+    env_prefix = "CONSOLE_"
 
     user_pool_id: str = ""
     # Tokens' `iss`; its /.well-known/jwks.json holds the keys they are signed with.
@@ -74,7 +74,7 @@ class TokenReply(BaseModel):
 
 @functools.cache
 def settings() -> SignInSettings:
-    return SignInSettings()
+    return SignInSettings.from_environment()
 
 
 @functools.cache

@@ -1,7 +1,5 @@
 """Alerts and the per-monitor evaluation state they come from."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import TypedDict

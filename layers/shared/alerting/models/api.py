@@ -4,12 +4,10 @@ Creates take the object with an optional guid; PATCH bodies have every field opt
 only the fields they name (Uptrends semantics); responses add what Uptrends' schemas show.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, Field
@@ -430,7 +428,7 @@ class AlertResource(ApiModel):
     attributes: AlertAttributes
 
     @classmethod
-    def of(cls, alert: Alert) -> AlertResource:
+    def of(cls, alert: Alert) -> Self:
         return cls(
             id=alert.alert_guid,
             attributes=AlertAttributes.model_validate(

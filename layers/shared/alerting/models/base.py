@@ -1,7 +1,5 @@
 """The base every model shares: PascalCase JSON like Uptrends API v4, unknown fields refused."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator

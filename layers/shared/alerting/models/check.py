@@ -1,7 +1,5 @@
 """A check result, as the monitoring system publishes it on the event bus (detail of MonitorCheck)."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import UUID

@@ -1,10 +1,8 @@
 """Configuration objects of the config API: monitors, integrations, alert definitions and their levels."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, AnyHttpUrl, Field, StringConstraints, field_validator, model_validator
@@ -253,7 +251,7 @@ class IntegrationServiceFields(ApiModel):
     external_id: ExternalId = Field(default="", exclude_if=_unset)
 
     @model_validator(mode="after")
-    def _url_or_external_id(self) -> IntegrationServiceFields:
+    def _url_or_external_id(self) -> Self:
         if self.url is None and not self.external_id:
             raise ValueError("Url (a StatusHub hook) or ExternalId (a service or component id) is required")
         return self
@@ -297,7 +295,7 @@ class EscalationLevel(ApiModel):
     include_trace_route: bool = False
 
     @classmethod
-    def default_slot(cls, level_id: int) -> EscalationLevel:
+    def default_slot(cls, level_id: int) -> Self:
         """Level 1 starts active, alerting on the first confirmed error; the others start inactive."""
         return cls(id=level_id, is_active=level_id == 1)
 
@@ -433,7 +431,7 @@ class MaintenancePeriod(ApiModel):
     maintenance_type: MaintenanceType = MaintenanceType.DISABLE_NOTIFICATIONS
 
     @model_validator(mode="after")
-    def _fields_of_the_mode(self) -> MaintenancePeriod:
+    def _fields_of_the_mode(self) -> Self:
         if self.schedule_mode is ScheduleMode.ONE_TIME:
             if self.start_date_time is None or self.end_date_time is None:
                 raise ValueError("StartDateTime and EndDateTime are required for a OneTime period")

@@ -1,7 +1,5 @@
 """Delivery jobs on the queue and the attempts the delivery log records."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from uuid import UUID
 
@@ -35,7 +33,7 @@ class DeliveryJob(ApiModel):
         return f"{self.alert.alert_guid}.{self.integration_guid}.{self.target}"
 
     @property
-    def reference(self) -> JobReference:
+    def reference(self) -> "JobReference":
         return JobReference(
             alert_guid=self.alert.alert_guid,
             alert_timestamp=self.alert.timestamp,

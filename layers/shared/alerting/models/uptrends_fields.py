@@ -4,8 +4,6 @@ A client written for Uptrends sends them; each object accepts and ignores its li
 and refuses any other unknown field. The README's "Config API" section lists them.
 """
 
-from __future__ import annotations
-
 MONITOR_UPTRENDS_ONLY = frozenset(
     [
         "AlertOnLoadTimeLimit1",

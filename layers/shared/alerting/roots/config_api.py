@@ -35,7 +35,7 @@ from alerting.storage.targets import TargetHealthStore
 
 @functools.cache
 def config_api_root() -> ConfigApi:
-    return config_api(Settings())
+    return config_api(Settings.from_environment())
 
 
 def config_api(settings: Settings) -> ConfigApi:

@@ -12,5 +12,5 @@ from alerting.settings import Settings
 
 @functools.cache
 def console_root() -> Console:
-    settings = Settings()
+    settings = Settings.from_environment()
     return Console(config_api(settings), ZoneInfo(settings.account_timezone))

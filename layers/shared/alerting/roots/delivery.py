@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 @functools.cache
 def delivery_root() -> DeliveryDependencies:
-    return delivery(Settings())
+    return delivery(Settings.from_environment())
 
 
 def delivery(settings: Settings) -> DeliveryDependencies:

@@ -29,7 +29,7 @@ class EvaluatorRoot(NamedTuple):
 
 @functools.cache
 def evaluator_root() -> EvaluatorRoot:
-    return evaluator(Settings())
+    return evaluator(Settings.from_environment())
 
 
 def evaluator(settings: Settings) -> EvaluatorRoot:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
     pass
 
 KIND = "MonitorGroup"
-ALL_MONITORS = MonitorGroup(
-    monitor_group_guid=ALL_MONITORS_GROUP_GUID, description="All monitors", is_all=True
-)
+
+
+@cache
+def all_monitors() -> MonitorGroup:
+    """The predefined IsAll group (built on first use: a model at import would build its validator)."""
+    return MonitorGroup(monitor_group_guid=ALL_MONITORS_GROUP_GUID, description="All monitors", is_all=True)
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class MonitorGroups(ConfigRepository[MonitorGroup]):
     def ensure_all(self) -> None:
         """The IsAll group exists from the start: created on first use of the group API."""
         with contextlib.suppress(AlreadyExistsError):
-            super().create(ALL_MONITORS)
+            super().create(all_monitors())
 
     def create(self, config: MonitorGroup, **attributes: Any) -> None:
         if config.is_all:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from botocore.exceptions import ClientError
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from alerting.errors import (
     AlreadyExistsError,
@@ -34,7 +34,8 @@ from alerting.storage.dynamo import from_low_level, query_all, translated_errors
 if TYPE_CHECKING:
     pass
 
-_periods = TypeAdapter(list[MaintenancePeriod])
+# Built on first use like the models, not in every cold start.
+_periods = TypeAdapter(list[MaintenancePeriod], config=ConfigDict(defer_build=True))
 # BatchGetItem takes at most 100 keys; what it leaves unprocessed (throttling) is asked for again.
 _BATCH_GET_MAX = 100
 _BATCH_GET_ROUNDS = 5

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 
 from alerting.models.alert import Alert
 from alerting.models.delivery import DeliveryJob, JobReference
@@ -22,7 +22,8 @@ from alerting.storage.dynamo import translated_errors
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-_references = TypeAdapter(list[JobReference])
+# Built on first use like the models, not in every cold start.
+_references = TypeAdapter(list[JobReference], config=ConfigDict(defer_build=True))
 
 
 def encoded(jobs: Sequence[DeliveryJob]) -> str:
