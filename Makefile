@@ -68,7 +68,7 @@ e2e: $(STAMP) ## Only the end-to-end tests on the local stack
 	$(BIN)/pytest tests/e2e
 
 build: $(STAMP) ## sam build (no container; python3.11 on this machine)
-	$(BIN)/sam build
+	PYTHON="$(abspath $(BIN)/python)" $(BIN)/sam build
 
 deploy: build ## sam deploy --guided (needs AWS credentials)
 	$(BIN)/sam deploy --guided
