@@ -44,7 +44,14 @@ from pydantic import BaseModel, ConfigDict
 
 from local import status_pages
 from local.api_gateway import CONTROL_PREFIX, add_template_route
-from local.event_sources import InFlight, Schedule, SqsEventSource, bridge_rule, pollers_for
+from local.event_sources import (
+    InFlight,
+    Schedule,
+    SqsEventSource,
+    bridge_rule,
+    local_batching_window,
+    pollers_for,
+)
 from local.lambda_runtime import DEFAULT_CONCURRENCY, ProcessEnvironment, load_functions
 from local.moto_process import MotoProcess
 from local.provisioning import REGION, STACK_NAME, TemplateError, load_template, provision_template
@@ -388,7 +395,9 @@ class LocalStack:
             batch_size=int(properties.get("BatchSize", 10)),
             reports_failures="ReportBatchItemFailures" in properties.get("FunctionResponseTypes", []),
             stop=self._stop,
-            batching_window_s=float(properties.get("MaximumBatchingWindowInSeconds", 0)),
+            batching_window_s=local_batching_window(
+                float(properties.get("MaximumBatchingWindowInSeconds", 0))
+            ),
             pollers=pollers_for(queue_url),
         )
         self._event_sources[function.logical_id] = source
