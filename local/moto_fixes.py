@@ -23,7 +23,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoResult
-from moto.sqs.models import Message, Queue, SQSBackend
+from moto.sqs.models import Queue, SQSBackend
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,8 +36,6 @@ def apply() -> None:
     _query_one_partition()
     _parse_once_per_process()
     _serialize_dynamodb_items_as_json()
-    _check_retention_from_the_queue()
-    _read_the_clock_once_per_message()
 
 
 def _parse_once_per_process() -> None:
@@ -356,44 +354,3 @@ def _serialize_dynamodb_items_as_json() -> None:
 
     execute_result._as_json = True  # type: ignore[attr-defined]
     setattr(DynamoResult, "execute_result", execute_result)  # noqa: B010
-
-
-def _check_retention_from_the_queue() -> None:
-    """Makes moto check a received message's retention period against the queue's setting alone.
-
-    For every message it hands out, moto computes all of the queue's attributes, approximate counts
-    included (a pass over every message in the queue), to read one of them: a receive of ten from a
-    queue holding a burst's hundred messages cost some 250 ms of moto's CPU.
-    """
-    original = SQSBackend.is_message_valid_based_on_retention_period
-    if getattr(original, "_from_the_queue", False):
-        return
-
-    def within_retention(backend: SQSBackend, queue_name: str, message: Any) -> bool:
-        queue: Any = backend.get_queue(queue_name)  # the attribute is set from the queue's settings
-        retention_s = int(queue.message_retention_period)
-        return bool(retention_s + message.sent_timestamp / 1000 > time.time())
-
-    within_retention._from_the_queue = True  # type: ignore[attr-defined]
-    SQSBackend.is_message_valid_based_on_retention_period = within_retention  # type: ignore[assignment,method-assign]
-
-
-def _read_the_clock_once_per_message() -> None:
-    """Makes moto tell whether a message is visible (or delayed) from the clock in one cheap call.
-
-    moto asks each message of a queue twice per pass (its visible messages, its attribute counts, every
-    send and receive), each time through a datetime round trip: sending ten messages to a queue holding
-    a hundred cost some 40 ms of moto's CPU. `time.time()` is the same clock.
-    """
-    if getattr(getattr(Message.visible, "fget", None), "_cheap_clock", False):
-        return
-
-    def visible(message: Message) -> bool:
-        return time.time() * 1000 > message.visible_at
-
-    def delayed(message: Message) -> bool:
-        return time.time() * 1000 < message.delayed_until
-
-    visible._cheap_clock = True  # type: ignore[attr-defined]
-    Message.visible = property(visible)  # type: ignore[assignment,method-assign]
-    Message.delayed = property(delayed)  # type: ignore[assignment,method-assign]
