@@ -16,7 +16,6 @@ from alerting.storage.monitors import Monitors
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, evaluate
 from tests.support.intake import check_batch_event, intake_batch
-from tests.support.statushub import STATUSHUB_HOOK, statushub_setup
 
 
 def detail(name: str, **fields: Any) -> dict[str, Any]:
@@ -150,42 +149,6 @@ def test_deliveries_not_queued_at_the_end_of_a_batch_are_queued_when_its_message
     assert again["batchItemFailures"] == []
     (queued,) = stack.messages("DELIVERY_QUEUE_URL")
     assert json.loads(queued["Body"])["Alert"]["AlertType"] == "Error"
-
-
-def test_a_large_batchs_first_alerts_are_queued_before_its_last_monitor_is_evaluated(
-    stack: Stack, api: ApiCall, lambda_context: LambdaContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A burst's batch: its first ten deliveries leave in one request while the rest are evaluated."""
-
-    def answer(method: str, path: str, body: Any = None) -> Any:
-        return api(method, path, body)[1]
-
-    monitors = [f"2c8b0b7e-1f4f-4f31-9d8e-3d2d5f1a{i:04d}" for i in range(100, 111)]
-    for i, monitor in enumerate(monitors):
-        statushub_setup(
-            answer,
-            {"MonitorGuid": monitor, "Name": f"Burst {i}"},
-            {"Name": f"Burst {i}", "Url": STATUSHUB_HOOK},
-            alert_name=f"Burst {i}",
-        )
-    queued: list[dict[str, Any]] = []
-    queued_at_each_save: list[int] = []
-    save = Monitors.save_evaluation
-
-    def counting(self: Monitors, *args: Any) -> None:
-        queued.extend(stack.messages("DELIVERY_QUEUE_URL"))  # received once: each is counted once
-        queued_at_each_save.append(len(queued))
-        save(self, *args)
-
-    monkeypatch.setattr(Monitors, "save_evaluation", counting)
-    now = iso(datetime.now(UTC))
-    batch = intake_batch(*(event_of("confirmed_error", MonitorGuid=m, Timestamp=now) for m in monitors))
-    response = evaluator_app.lambda_handler(batch, lambda_context)
-
-    assert response["batchItemFailures"] == []
-    assert queued_at_each_save == [0] * 10 + [10]
-    queued.extend(stack.messages("DELIVERY_QUEUE_URL"))
-    assert len(queued) == 11
 
 
 def test_the_sam_local_invoke_sample_batch_is_taken_whole(

@@ -4,8 +4,7 @@ Cost with a warm function: a batch's monitors are read in one BatchGetItem per 1
 Unconfirmed check on a monitor with nothing open writes nothing (a clean monitor's watermark moves once
 per WATERMARK_REFRESH); a state change is one transaction (the state, its alerts and its decision record).
 Definitions, integrations and monitor groups come from the warm function's cache. The deliveries of
-the batch's monitors that have one check in it are queued together, 10 to a request, each request as
-soon as it is full.
+the batch's monitors that have one check in it are queued together at the end, 10 to a request.
 """
 
 from __future__ import annotations
@@ -140,8 +139,6 @@ def process_batch(
         except Exception:
             logger.exception("checks of a monitor failed; their messages go back to the queue")
             failed |= {item.message_id for item in items}
-        # Full requests go now: the first alerts of a large batch do not wait for its last evaluation.
-        failed |= pending.flush(deps.queue, full_only=True)
     failed |= pending.flush(deps.queue)
     logger.remove_keys(["monitor_guid", "check_id"])
     metrics.add_metric(name=Metric.CHECKS_EVALUATED, unit=MetricUnit.Count, value=len(results))
@@ -164,19 +161,17 @@ class _PendingJobs:
     def send(self, jobs: Sequence[DeliveryJob]) -> None:
         self._jobs += [(job, self.owners) for job in jobs]
 
-    def flush(self, queue: JobQueue, *, full_only: bool = False) -> set[str]:
-        """Sends the held jobs, 10 to a request (with `full_only`, only full requests, keeping the rest);
-        returns the messages of the jobs that were not sent."""
+    def flush(self, queue: JobQueue) -> set[str]:
+        """Sends every held job, 10 to a request; returns the messages of the jobs that were not sent."""
         failed: set[str] = set()
-        end = len(self._jobs) - len(self._jobs) % SQS_BATCH if full_only else len(self._jobs)
-        for start in range(0, end, SQS_BATCH):
+        for start in range(0, len(self._jobs), SQS_BATCH):
             chunk = self._jobs[start : start + SQS_BATCH]
             try:
                 queue.send([job for job, _ in chunk])
             except UnavailableError:
                 logger.exception("queueing deliveries failed; their checks' messages go back to the queue")
                 failed.update(*(owners for _, owners in chunk))
-        del self._jobs[:end]
+        self._jobs.clear()
         return failed
 
 
