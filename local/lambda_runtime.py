@@ -54,6 +54,8 @@ DEFAULT_ASYNC_RETRIES = 2
 # Environments per function at most, unless its ReservedConcurrentExecutions is lower (Lambda's account
 # default is 1,000; a laptop needs fewer, and 64 covers the concurrency suite's 32 clients twice).
 DEFAULT_CONCURRENCY = 64
+# The interpreter lock's hand-off interval while environments (threads here) share the stack's process.
+ENVIRONMENT_SWITCH_INTERVAL_S = 0.0005
 
 log = logging.getLogger("local.lambda_runtime")
 

@@ -6,10 +6,12 @@ run on the same patched moto. Each fix says what moto does and what AWS does ins
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import functools
 import inspect
+import json
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,7 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoResult
 from moto.sqs.models import Queue, SQSBackend
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ def apply() -> None:
     _serialize_dynamodb()
     _query_one_partition()
     _parse_once_per_process()
+    _serialize_dynamodb_items_as_json()
 
 
 def _parse_once_per_process() -> None:
@@ -76,18 +80,75 @@ def _keep_fifo_order_on_redelivery() -> None:
     ) -> Any:
         deadline = time.monotonic() + (wait_seconds or 0)
         while True:
+            seen = _arrivals.count(queue_name)
             # One receive at a time: moto's receive is not atomic, and an event source polls a queue on
             # several threads, which could take the same message, or two messages of one FIFO group, at
             # once. SQS hands a message (and a FIFO group) to one receiver.
             with _receiving:
                 received = original(backend, queue_name, count, 0, *args, **kwargs)
-            if received or time.monotonic() >= deadline:
+            left = deadline - time.monotonic()
+            if received or left <= 0:
                 return received
-            time.sleep(0.05)
+            _arrivals.wait_after(queue_name, seen, min(left, _VISIBILITY_RECHECK_S))
 
     receive_message.keeps_fifo_order = True  # type: ignore[attr-defined]
     Queue.pending_message_groups = property(pending_message_groups)  # type: ignore[assignment,method-assign]
     SQSBackend.receive_message = receive_message  # type: ignore[assignment,method-assign]
+    Queue.add_message = _announcing_message(Queue.add_message)  # type: ignore[method-assign]
+    SQSBackend.change_message_visibility = _announcing_visibility(  # type: ignore[method-assign]
+        SQSBackend.change_message_visibility
+    )
+
+
+class _Arrivals:
+    """Wakes a queue's long polls when a message arrives on it or is made visible, instead of every 50 ms.
+
+    With a dozen event-source pollers long-polling, asking every queue 20 times a second was a tenth of
+    moto's CPU while a burst waited on it; SQS answers a long poll when a message arrives.
+    """
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+        self._changed = threading.Condition()
+
+    def count(self, queue_name: str) -> int:
+        return self._counts.get(queue_name, 0)
+
+    def announce(self, queue_name: str) -> None:
+        with self._changed:
+            self._counts[queue_name] = self.count(queue_name) + 1
+            self._changed.notify_all()
+
+    def wait_after(self, queue_name: str, seen: int, timeout: float) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self.count(queue_name) != seen, timeout=timeout)
+
+
+_arrivals = _Arrivals()
+# A message whose visibility timeout ends announces nothing: long polls look again this often.
+_VISIBILITY_RECHECK_S = 0.25
+
+
+def _announcing_message(add_message: Any) -> Any:
+    @functools.wraps(add_message)
+    def announcing(queue: Queue, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return add_message(queue, *args, **kwargs)
+        finally:
+            _arrivals.announce(queue.name)
+
+    return announcing
+
+
+def _announcing_visibility(change: Any) -> Any:
+    @functools.wraps(change)
+    def announcing(backend: SQSBackend, queue_name: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return change(backend, queue_name, *args, **kwargs)
+        finally:
+            _arrivals.announce(queue_name)
+
+    return announcing
 
 
 _DYNAMODB_ITEM_OPERATIONS = (
@@ -199,7 +260,9 @@ def _query_one_partition() -> None:
 
     moto lists and sorts every item of the table for each Query, so as alerts, decision records and
     delivery attempts piled up, every config load and delivery-log read got slower: a long local run
-    (the latency benchmark, the chaos run) slowed down the longer it ran.
+    (the latency benchmark, the chaos run) slowed down the longer it ran. An index Query looks only at the
+    items the index holds (those with its key attributes: the sweep's sparse Due index holds a few),
+    not at the whole table sorted, which cost each sweep shard some 60 ms of moto's CPU.
     """
     if getattr(Table.query, "_one_partition", False):
         return
@@ -209,20 +272,85 @@ def _query_one_partition() -> None:
 
     def all_items(table: Table) -> list[Any]:
         partition = getattr(asked, "partition", None)
-        if partition is None or partition[0] is not table:
-            return original_all_items(table)
-        hash_set = table.items.get(partition[1], {})
-        return list(hash_set.values()) if table.range_key_attr else ([hash_set] if hash_set else [])
+        indexed = getattr(asked, "indexed", None)
+        if partition is not None and partition[0] is table:
+            hash_set = table.items.get(partition[1], {})
+            return list(hash_set.values()) if table.range_key_attr else ([hash_set] if hash_set else [])
+        if indexed is not None and indexed[0] is table:
+            # An index holds only the items with its key attributes; moto sorts its answer afterwards.
+            every = (
+                (item for hash_set in table.items.values() for item in hash_set.values())
+                if table.range_key_attr
+                else iter(table.items.values())
+            )
+            return [item for item in every if all(name in item.attrs for name in indexed[1])]
+        return original_all_items(table)
 
     def query(table: Table, *args: Any, **kwargs: Any) -> Any:
         arguments = signature.bind(table, *args, **kwargs).arguments
-        if arguments.get("index_name") is None and arguments.get("hash_key") is not None:
+        index_name = arguments.get("index_name")
+        if index_name is None and arguments.get("hash_key") is not None:
             asked.partition = (table, arguments["hash_key"])
+        elif index_name is not None:
+            index = next((i for i in table.all_indexes() if i.name == index_name), None)
+            if index is not None:
+                asked.indexed = (table, [key["AttributeName"] for key in index.schema])
         try:
             return original_query(table, *args, **kwargs)
         finally:
-            asked.partition = None
+            asked.partition = asked.indexed = None
 
     query._one_partition = True  # type: ignore[attr-defined]
     setattr(Table, "all_items", all_items)  # noqa: B010
     setattr(Table, "query", query)  # noqa: B010
+
+
+# DynamoDB operations whose answer is items and counts: already in DynamoDB's JSON wire format.
+_DYNAMODB_ITEM_RESULTS = frozenset(
+    {
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
+
+
+def _wire_bytes(value: object) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")  # a B attribute, as DynamoDB sends it
+    raise TypeError(type(value).__name__)
+
+
+def _serialize_dynamodb_items_as_json() -> None:
+    """Makes moto write an item operation's answer as the JSON it already is.
+
+    moto walks every answer member by member against the API model (its generic serializer): a Query of a
+    definition's partition cost some 10 ms of moto's CPU, more than the query itself, and moto's one core
+    was what a burst of alerts waited on. DynamoDB answers in the same JSON; anything else (errors, table
+    descriptions with timestamps) keeps moto's serializer.
+    """
+    original = DynamoResult.execute_result
+    if getattr(original, "_as_json", False):
+        return
+
+    def execute_result(result: DynamoResult, context: Any) -> Any:
+        operation = context.operation_model
+        body = result.result
+        if operation.name in _DYNAMODB_ITEM_RESULTS and isinstance(body, dict):
+            members = operation.output_shape.members
+            try:
+                text = json.dumps({k: v for k, v in body.items() if k in members}, default=_wire_bytes)
+            except TypeError:
+                return original(result, context)
+            return 200, {"Content-Type": "application/x-amz-json-1.0"}, text
+        return original(result, context)
+
+    execute_result._as_json = True  # type: ignore[attr-defined]
+    setattr(DynamoResult, "execute_result", execute_result)  # noqa: B010

@@ -30,12 +30,17 @@ if TYPE_CHECKING:
     from types import FrameType
 
 STOP_SECONDS = 10
+# How long a thread holding the interpreter lock keeps it while another waits (Python's default: 5 ms).
+# Every request thread here waits for the lock after each read and write of its socket; behind threads
+# busy with other requests, the default made each AWS request of a burst wait several hand-offs.
+SWITCH_INTERVAL_S = 0.0005
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def serve(host: str, port: int, stdin: IO[str], stdout: IO[str]) -> None:
     """Serves moto until stdin reaches its end; announces the bound address on stdout first."""
     moto_fixes.apply()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     # moto's access log (a line per poll) would bury everything else; its warnings still show.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)

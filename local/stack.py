@@ -44,8 +44,20 @@ from pydantic import BaseModel, ConfigDict
 
 from local import status_pages
 from local.api_gateway import CONTROL_PREFIX, add_template_route
-from local.event_sources import InFlight, Schedule, SqsEventSource, bridge_rule, pollers_for
-from local.lambda_runtime import DEFAULT_CONCURRENCY, ProcessEnvironment, load_functions
+from local.event_sources import (
+    InFlight,
+    Schedule,
+    SqsEventSource,
+    bridge_rule,
+    local_batching_window,
+    pollers_for,
+)
+from local.lambda_runtime import (
+    DEFAULT_CONCURRENCY,
+    ENVIRONMENT_SWITCH_INTERVAL_S,
+    ProcessEnvironment,
+    load_functions,
+)
 from local.moto_process import MotoProcess
 from local.provisioning import REGION, STACK_NAME, TemplateError, load_template, provision_template
 from local.stack_options import (
@@ -388,7 +400,9 @@ class LocalStack:
             batch_size=int(properties.get("BatchSize", 10)),
             reports_failures="ReportBatchItemFailures" in properties.get("FunctionResponseTypes", []),
             stop=self._stop,
-            batching_window_s=float(properties.get("MaximumBatchingWindowInSeconds", 0)),
+            batching_window_s=local_batching_window(
+                float(properties.get("MaximumBatchingWindowInSeconds", 0))
+            ),
             pollers=pollers_for(queue_url),
         )
         self._event_sources[function.logical_id] = source
@@ -474,6 +488,10 @@ def _banner(info: StackInfo, log_path: Path, stack_file: Path) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = arguments(argv)
+    # Lambda runs each execution environment as a process of its own; here they are threads of one, and
+    # each waits for the interpreter lock after every AWS request it makes: hand it over sooner than
+    # Python's default 5 ms, or a burst's requests queue behind whichever handler is computing.
+    sys.setswitchinterval(ENVIRONMENT_SWITCH_INTERVAL_S)
     stop_requested = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

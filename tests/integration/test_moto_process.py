@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import boto3
 import httpx
@@ -53,3 +55,89 @@ def test_moto_process_exits_when_its_parent_goes_away() -> None:
 
     assert child.wait(timeout=30) == 0
     child.stdout.close()
+
+
+def _client(service: str, endpoint: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_moto_process_answers_item_reads_and_sparse_index_queries_as_dynamodb_does() -> None:
+    """Its answers are written without moto's model-walking serializer: every attribute type survives."""
+    moto = MotoProcess("127.0.0.1")
+    dynamodb = _client("dynamodb", moto.start())
+    try:
+        dynamodb.create_table(
+            TableName="items",
+            KeySchema=[
+                {"AttributeName": "PK", "KeyType": "HASH"},
+                {"AttributeName": "SK", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": name, "AttributeType": "S"} for name in ("PK", "SK", "Shard", "DueAt")
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "Due",
+                    "KeySchema": [
+                        {"AttributeName": "Shard", "KeyType": "HASH"},
+                        {"AttributeName": "DueAt", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"},
+                }
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        item = {
+            "PK": {"S": "P"},
+            "SK": {"S": "1"},
+            "Blob": {"B": b"\x00\xff"},
+            "Count": {"N": "3"},
+            "Config": {"M": {"Tags": {"SS": ["a", "b"]}, "List": {"L": [{"NULL": True}, {"BOOL": False}]}}},
+        }
+        dynamodb.put_item(TableName="items", Item=item)
+        for sort_key, due in (("2", "2026-01-02"), ("3", "2026-01-01"), ("4", None)):
+            due_attributes = {"Shard": {"S": "0"}, "DueAt": {"S": due}} if due else {}
+            dynamodb.put_item(
+                TableName="items", Item={"PK": {"S": "M"}, "SK": {"S": sort_key}, **due_attributes}
+            )
+
+        got = dynamodb.get_item(TableName="items", Key={"PK": {"S": "P"}, "SK": {"S": "1"}})["Item"]
+        queried = dynamodb.query(
+            TableName="items",
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": "P"}},
+        )
+        due = dynamodb.query(
+            TableName="items",
+            IndexName="Due",
+            KeyConditionExpression="Shard = :shard AND DueAt <= :now",
+            ExpressionAttributeValues={":shard": {"S": "0"}, ":now": {"S": "2026-01-03"}},
+        )
+    finally:
+        moto.stop()
+
+    assert got == item
+    assert queried["Items"] == [item] and queried["Count"] == 1
+    assert [i["SK"]["S"] for i in due["Items"]] == ["3", "2"]  # only the items the index holds, in its order
+
+
+def test_moto_process_answers_a_long_poll_with_a_message_sent_while_it_waits() -> None:
+    moto = MotoProcess("127.0.0.1")
+    endpoint = moto.start()
+    try:
+        sqs = _client("sqs", endpoint)
+        url = sqs.create_queue(QueueName="long-poll")["QueueUrl"]
+        with ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(sqs.receive_message, QueueUrl=url, WaitTimeSeconds=20)
+            _client("sqs", endpoint).send_message(QueueUrl=url, MessageBody="arrived")
+            received = waiting.result(timeout=60).get("Messages", [])
+    finally:
+        moto.stop()
+
+    assert [message["Body"] for message in received] == ["arrived"]
