@@ -387,3 +387,28 @@ def test_concurrent_evaluations_raise_one_alert_per_incident_and_keep_the_ok(
     run_concurrently([recovery, *errors, recovery, recovery])
     assert alert_types() == ["Error", "Ok"]
     assert "State" not in monitor_item(stack, linked["monitor"])
+
+
+def test_a_monitor_swept_before_its_first_check_still_saves_later_sweeps_and_checks(
+    stack: Stack, api: ApiCall, linked: dict[str, Any], lambda_context: LambdaContext
+) -> None:
+    monitor = linked["monitor"]
+    window = {
+        "ScheduleMode": "OneTime",
+        "StartDateTime": "2026-11-22T09:00:00",
+        "EndDateTime": "2026-11-22T09:30:00",
+    }
+    api("POST", f"/Monitor/{monitor}/MaintenancePeriod", window)
+    assert sweep_at(0, lambda_context)["due"] == 1  # a tick with no check yet: nothing seen, nothing to say
+    assert "Watermark" not in monitor_item(stack, monitor)
+    # As the previous version stored that tick (Watermark NULL): still read as "no check seen yet".
+    stack.table.update_item(
+        Key={"PK": f"MONITOR#{monitor}", "SK": "MONITOR"},
+        UpdateExpression="SET Watermark = :null",
+        ExpressionAttributeValues={":null": None},
+    )
+    # An edit makes the monitor due again: its next tick must save, not fail as a concurrent change forever.
+    assert api("PUT", f"/Monitor/{monitor}/MaintenancePeriod/1", {**window, "Description": "moved"})[0] == 204
+    assert sweep_at(1, lambda_context)["due"] == 1
+    assert "DueAt" not in monitor_item(stack, monitor)
+    assert evaluate_at("C", 2, lambda_context)["alerts"] == 1

@@ -121,6 +121,8 @@ def applied(record: MonitorRecord, transition: Transition) -> MonitorRecord:
 
 # A due time every sweep has passed: the monitor is looked at by the next one.
 RESCHEDULE_AT = datetime(2000, 1, 1, tzinfo=UTC)
+# No check seen yet. Earlier versions stored a tick's missing watermark as NULL; it counts as absent.
+NO_WATERMARK = "attribute_not_exists(Watermark) OR attribute_type(Watermark, :null)"
 
 MONITOR = ConfigKind(
     "Monitor", Monitor, keys.Kind.MONITOR, keys.monitor, lambda m: m.monitor_guid, lambda m: m.name
@@ -223,10 +225,10 @@ class Monitors(ConfigRepository[Monitor]):
                     UpdateExpression="SET Watermark = :watermark",
                     ConditionExpression=(
                         "attribute_exists(PK) AND attribute_not_exists(#state) "
-                        "AND (attribute_not_exists(Watermark) OR Watermark < :watermark)"
+                        f"AND ({NO_WATERMARK} OR Watermark < :watermark)"
                     ),
                     ExpressionAttributeNames={"#state": "State"},
-                    ExpressionAttributeValues={":watermark": watermark},
+                    ExpressionAttributeValues={":watermark": watermark, ":null": "NULL"},
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
         except ConcurrentUpdateError as exc:
@@ -242,9 +244,15 @@ class Monitors(ConfigRepository[Monitor]):
         previous, state = transition.previous, transition.state
         names = {"#state": "State"}
         version = previous.version + 1
-        values: dict[str, Any] = {":watermark": state.watermark, ":next": version}
-        sets = ["Watermark = :watermark", "Version = :next"]
+        values: dict[str, Any] = {":next": version}
+        sets = ["Version = :next"]
         removes = []
+        # A tick before the first check has no watermark: the attribute stays absent, never NULL.
+        if state.watermark is None:
+            removes.append("Watermark")
+        else:
+            sets.append("Watermark = :watermark")
+            values[":watermark"] = state.watermark
         if state.is_clean:
             removes.append("#state")
         else:
@@ -260,17 +268,7 @@ class Monitors(ConfigRepository[Monitor]):
             sets += ["Outbox = :outbox", "OutboxWatermark = :outbox_key"]
             values[":outbox"] = outbox.encoded(transition.outbox)
             values[":outbox_key"] = transition.outbox_key or f"tick#{version}"
-        condition = "attribute_exists(PK) AND "
-        if previous.watermark is None:
-            condition += "attribute_not_exists(Watermark)"
-        else:
-            condition += "Watermark = :previous_watermark"
-            values[":previous_watermark"] = previous.watermark
-        if previous.version:
-            condition += " AND Version = :version"
-            values[":version"] = previous.version
-        else:
-            condition += " AND attribute_not_exists(Version)"
+        condition = _unmoved(previous, values)
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         update: dict[str, Any] = {
             "TableName": self._table.name,
@@ -380,3 +378,18 @@ class Monitors(ConfigRepository[Monitor]):
         except ConcurrentUpdateError as exc:
             # Someone changed the periods since we read them: the client retries (HTTP 409).
             raise AlreadyExistsError("MaintenancePeriod", "a concurrent change; retry") from exc
+
+
+def _unmoved(previous: MonitorState, values: dict[str, Any]) -> str:
+    """The condition that the monitor's state is still the one read (its watermark and version)."""
+    condition = "attribute_exists(PK) AND "
+    if previous.watermark is None:
+        condition += f"({NO_WATERMARK})"
+        values[":null"] = "NULL"
+    else:
+        condition += "Watermark = :previous_watermark"
+        values[":previous_watermark"] = previous.watermark
+    if previous.version:
+        values[":version"] = previous.version
+        return condition + " AND Version = :version"
+    return condition + " AND attribute_not_exists(Version)"
