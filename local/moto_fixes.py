@@ -94,6 +94,9 @@ def _keep_fifo_order_on_redelivery() -> None:
     receive_message.keeps_fifo_order = True  # type: ignore[attr-defined]
     Queue.pending_message_groups = property(pending_message_groups)  # type: ignore[assignment,method-assign]
     SQSBackend.receive_message = receive_message  # type: ignore[assignment,method-assign]
+    # Deletes and visibility changes edit the queue's pending set that a receive iterates: one at a time.
+    for name in ("delete_message", "change_message_visibility"):
+        setattr(SQSBackend, name, _under_receive_lock(getattr(SQSBackend, name)))
     Queue.add_message = _announcing_message(Queue.add_message)  # type: ignore[method-assign]
     SQSBackend.change_message_visibility = _announcing_visibility(  # type: ignore[method-assign]
         SQSBackend.change_message_visibility
@@ -127,6 +130,15 @@ class _Arrivals:
 _arrivals = _Arrivals()
 # A message whose visibility timeout ends announces nothing: long polls look again this often.
 _VISIBILITY_RECHECK_S = 0.25
+
+
+def _under_receive_lock(operation: Any) -> Any:
+    @functools.wraps(operation)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _receiving:
+            return operation(*args, **kwargs)
+
+    return locked
 
 
 def _announcing_message(add_message: Any) -> Any:
