@@ -14,6 +14,7 @@ import inspect
 import json
 import threading
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import jsonpath_ng.ext
@@ -23,7 +24,8 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoResult
-from moto.sqs.models import Queue, SQSBackend
+from moto.sqs import models as sqs_models
+from moto.sqs.models import Message, Queue, SQSBackend
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,6 +38,7 @@ def apply() -> None:
     _query_one_partition()
     _parse_once_per_process()
     _serialize_dynamodb_items_as_json()
+    _read_the_sqs_clock_cheaply()
 
 
 def _parse_once_per_process() -> None:
@@ -130,6 +133,34 @@ class _Arrivals:
 _arrivals = _Arrivals()
 # A message whose visibility timeout ends announces nothing: long polls look again this often.
 _VISIBILITY_RECHECK_S = 0.25
+
+
+def _read_the_sqs_clock_cheaply() -> None:
+    """Makes moto's SQS read the clock once per question, and a message's retention without a census.
+
+    moto's SQS takes every "now" as a naive UTC datetime minus the epoch (importing inside the call), and a
+    receive checks each message's retention period by building all of its queue's attributes, which counts
+    the queue's messages three times: receiving from a queue of n messages read the clock O(n²) times. While
+    a burst filled the delivery queue that was half of moto's CPU. The same instants, from time.time().
+    """
+    moto_unix_time = getattr(sqs_models, "unix_time")  # noqa: B009 (imported there, not exported)
+    if getattr(moto_unix_time, "reads_time_time", False):
+        return
+
+    def unix_time(moment: datetime | None = None) -> float:
+        return time.time() if moment is None else float(moto_unix_time(moment))
+
+    def unix_time_millis(moment: datetime | None = None) -> float:
+        return unix_time(moment) * 1000.0
+
+    def retained(backend: SQSBackend, queue_name: str, message: Message) -> bool:
+        retention_seconds = int(getattr(backend.get_queue(queue_name), "message_retention_period"))  # noqa: B009
+        return retention_seconds + (message.sent_timestamp or 0) / 1000 > unix_time()
+
+    unix_time.reads_time_time = True  # type: ignore[attr-defined]
+    setattr(sqs_models, "unix_time", unix_time)  # noqa: B010
+    setattr(sqs_models, "unix_time_millis", unix_time_millis)  # noqa: B010
+    SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[assignment,method-assign]
 
 
 def _under_receive_lock(operation: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -141,3 +142,29 @@ def test_moto_process_answers_a_long_poll_with_a_message_sent_while_it_waits() -
         moto.stop()
 
     assert [message["Body"] for message in received] == ["arrived"]
+
+
+def test_moto_process_keeps_sqs_delays_visibility_timeouts_and_sent_times() -> None:
+    """Its SQS reads the clock its own way (local.moto_fixes): the instants must still be SQS's."""
+    moto = MotoProcess("127.0.0.1")
+    sqs = _client("sqs", moto.start())
+    try:
+        url = sqs.create_queue(QueueName="timing", Attributes={"MessageRetentionPeriod": "60"})["QueueUrl"]
+        sent_after_ms = time.time() * 1000
+        sqs.send_message(QueueUrl=url, MessageBody="delayed", DelaySeconds=1)
+        while_delayed = sqs.receive_message(QueueUrl=url).get("Messages", [])
+        first = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5, AttributeNames=["SentTimestamp"])
+        first_messages = first.get("Messages", [])
+        if first_messages:
+            sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=first_messages[0]["ReceiptHandle"], VisibilityTimeout=1
+            )
+        while_invisible = sqs.receive_message(QueueUrl=url).get("Messages", [])
+        again = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5).get("Messages", [])
+    finally:
+        moto.stop()
+
+    assert while_delayed == [] and while_invisible == []
+    assert [m["Body"] for m in first_messages] == ["delayed"] and [m["Body"] for m in again] == ["delayed"]
+    sent_ms = int(first_messages[0]["Attributes"]["SentTimestamp"])
+    assert sent_after_ms - 1000 <= sent_ms <= sent_after_ms + 5000
