@@ -33,6 +33,8 @@ NOT_NEEDED = {
     ),
     # The evaluator queues deliveries; it never sends one.
     "alert_evaluator.app": ("httpx", "alerting.delivery"),
+    # Delivery renders and sends what the evaluator decided; it never evaluates.
+    "webhook_delivery.app": ("alerting.evaluation", "alerting.maintenance_notices", "alerting.intake"),
 }
 
 REPORT = """
