@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from alerting.evaluation import DefinitionConfig, MonitorConfig
+from alerting.evaluation import MonitorConfig
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import (
     AlertDefinition,
+    DefinitionConfig,
     EscalationLevel,
     Integration,
     IntegrationType,

@@ -137,7 +137,7 @@ def test_sends(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> list[httpx.Requ
         seen.append(request)
         return httpx.Response(200)
 
-    tester = composition.config_api_root().tester
+    tester = composition.config_api_root().tester.built
     monkeypatch.setattr(tester, "http", httpx.Client(transport=httpx.MockTransport(answer)))
     return seen
 

@@ -467,7 +467,7 @@ def test_operator_routes_follow_uptrends_shapes(api: ApiCall) -> None:
 @pytest.fixture
 def tester_receiver(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Vendors:
     receiver = Vendors()
-    tester = composition.config_api_root().tester
+    tester = composition.config_api_root().tester.built
     monkeypatch.setattr(tester, "http", httpx.Client(transport=httpx.MockTransport(receiver)))
     return receiver
 

@@ -18,14 +18,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ("config_api.app", "alert_evaluator.app", "webhook_delivery.app")
 
-# Loaded by no handler: pydantic-settings is not in the layer; xml.sax was only XmlEncode's escape.
-NEVER = ("pydantic_settings", "xml.sax")
+# Loaded by no handler: pydantic-settings is not in the layer; xml.sax was only XmlEncode's escape; boto3
+# (with s3transfer and multiprocessing) only when a root builds its clients, at the first invocation.
+NEVER = ("pydantic_settings", "xml.sax", "boto3", "s3transfer")
 # Not needed by this handler's cold start.
 NOT_NEEDED = {
-    # Powertools' ~40 OpenAPI models: only a request for the Swagger document loads them.
-    "config_api.app": ("aws_lambda_powertools.event_handler.openapi.models",),
+    # Powertools' ~40 OpenAPI models: only a request for the Swagger document loads them. The delivery code
+    # (attempts, senders, secrets): only a test send loads it.
+    "config_api.app": (
+        "aws_lambda_powertools.event_handler.openapi.models",
+        "alerting.delivery.attempt",
+        "alerting.delivery.senders",
+        "alerting.delivery.test_send",
+    ),
     # The evaluator queues deliveries; it never sends one.
     "alert_evaluator.app": ("httpx", "alerting.delivery"),
+    # Delivery renders and sends what the evaluator decided; it never evaluates.
+    "webhook_delivery.app": ("alerting.evaluation", "alerting.maintenance_notices", "alerting.intake"),
 }
 
 REPORT = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from uuid import UUID
@@ -31,10 +31,9 @@ from alerting.models.alert import (
 )
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import (
-    AlertDefinition,
+    DefinitionConfig,
     EscalationLevel,
     EscalationMode,
-    LevelIntegration,
     MaintenancePeriod,
     MaintenanceType,
     Monitor,
@@ -48,15 +47,6 @@ ALERT_NAMESPACE = UUID("6f1c1f0e-8a4e-4f7e-9d55-1a2b3c4d5e6f")
 MAX_COUNTED_CHECK_IDS = 500
 # A duration threshold is "more than X minutes": the sweep looks just after X.
 _JUST_AFTER = timedelta(seconds=1)
-
-
-@dataclass(frozen=True)
-class DefinitionConfig:
-    """An alert definition with its level slots and the integrations attached to each level."""
-
-    definition: AlertDefinition
-    levels: Sequence[EscalationLevel]
-    level_integrations: Mapping[int, Sequence[LevelIntegration]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

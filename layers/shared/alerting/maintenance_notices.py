@@ -18,9 +18,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from uuid import UUID
 
-from alerting.evaluation import DefinitionConfig, MonitorConfig
+from alerting.evaluation import MonitorConfig
 from alerting.models.alert import Alert, AlertType, MaintenanceWindow, monitor_facts
-from alerting.models.config import EscalationLevel, MaintenancePeriod
+from alerting.models.config import DefinitionConfig, EscalationLevel, MaintenancePeriod
 from alerting.models.delivery import DeliveryJob
 from alerting.suppression import next_start, window_at
 
@@ -74,11 +74,6 @@ def completions(
         )
         ended.append(job.model_copy(update={"alert": notice}))
     return ended
-
-
-def is_completion(window: MaintenanceWindow, now: datetime) -> bool:
-    """A notice whose window ends by now completes the published window (see `completions`)."""
-    return window.end <= now
 
 
 def next_notice_due(config: MonitorConfig, now: datetime) -> datetime | None:

@@ -40,6 +40,10 @@ class MaintenanceWindow(ApiModel):
     end: AwareDatetime
     description: str = ""
 
+    def is_completion(self, now: datetime) -> bool:
+        """A notice whose window ends by now completes the published window (see maintenance_notices)."""
+        return self.end <= now
+
 
 class Alert(ApiModel):
     """One alert: the record kept in history and the snapshot every integration renders from."""

@@ -1,5 +1,7 @@
 """Configuration objects of the config API: monitors, integrations, alert definitions and their levels."""
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
@@ -447,3 +449,13 @@ class MaintenancePeriod(ApiModel):
         if self.schedule_mode is ScheduleMode.MONTHLY and self.month_day is None:
             raise ValueError("MonthDay is required for a Monthly period")
         return self
+
+
+# Here, not in alerting.evaluation, so the delivery function reads definitions without loading the evaluator.
+@dataclass(frozen=True)
+class DefinitionConfig:
+    """An alert definition with its level slots and the integrations attached to each level."""
+
+    definition: AlertDefinition
+    levels: Sequence[EscalationLevel]
+    level_integrations: Mapping[int, Sequence[LevelIntegration]] = field(default_factory=dict)

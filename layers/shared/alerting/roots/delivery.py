@@ -7,7 +7,6 @@ import functools
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-import boto3
 import httpx
 
 from alerting.delivery.attempt import DeliveryDependencies
@@ -15,18 +14,17 @@ from alerting.delivery.health import OperationalEvents, TargetHealthTracker
 from alerting.delivery.outbound import Channels
 from alerting.delivery.secrets import SecretResolver
 from alerting.delivery.transport import AddressPolicy, PinnedTransport
-from alerting.messaging.delivery_queue import DeliveryQueue
+from alerting.roots import aws
+from alerting.roots.delivery_records import account, delivery_log, delivery_queue
 from alerting.roots.tables import table
 from alerting.settings import Settings
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.config_cache import ConfigCache
-from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import Integrations
 from alerting.storage.operators import Operators
 from alerting.storage.servicenow_incidents import ServiceNowIncidents
 from alerting.storage.status_page_incidents import StatusPageIncidents
 from alerting.storage.targets import TargetHealthStore
-from alerting.templating import Account
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -49,7 +47,7 @@ def delivery(settings: Settings) -> DeliveryDependencies:
         throttled_min_seconds=settings.throttled_retry_min_seconds,
         health=TargetHealthTracker(
             TargetHealthStore(stored),
-            OperationalEvents(boto3.client("events"), settings.event_bus_name),
+            OperationalEvents(aws.session().client("events"), settings.event_bus_name),
             settings.target_failing_after_attempts,
             timedelta(days=settings.target_disable_after_days),
         ),
@@ -60,18 +58,10 @@ def delivery(settings: Settings) -> DeliveryDependencies:
 
 def secret_resolver(settings: Settings) -> SecretResolver:
     return SecretResolver(
-        functools.cache(lambda: boto3.client("ssm")),
-        functools.cache(lambda: boto3.client("secretsmanager")),
+        functools.cache(lambda: aws.session().client("ssm")),
+        functools.cache(lambda: aws.session().client("secretsmanager")),
         settings.secret_cache_seconds,
     )
-
-
-def delivery_log(settings: Settings, stored: Table) -> DeliveryLog:
-    return DeliveryLog(stored, timedelta(days=settings.alert_retention_days))
-
-
-def delivery_queue(settings: Settings) -> DeliveryQueue:
-    return DeliveryQueue(boto3.client("sqs"), settings.delivery_queue_url, settings.delivery_dlq_url)
 
 
 def delivery_client(settings: Settings) -> httpx.Client:
@@ -88,18 +78,14 @@ def delivery_client(settings: Settings) -> httpx.Client:
     )
 
 
-def account(settings: Settings) -> Account:
-    return Account(settings.account_id, settings.account_timezone, settings.account_culture, settings.app_url)
-
-
 def channels(settings: Settings, stored: Table) -> Channels:
     return Channels(
         account=account(settings),
         operators=Operators(stored),
         servicenow=ServiceNowIncidents(stored, timedelta(days=settings.alert_retention_days)),
         status_pages=StatusPageIncidents(stored, timedelta(days=settings.alert_retention_days)),
-        ses=boto3.client("ses"),
-        sns=boto3.client("sns"),
+        ses=aws.session().client("ses"),
+        sns=aws.session().client("sns"),
         email_sender=settings.email_sender_address,
         sms_sender_id=settings.sms_sender_id,
     )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import boto3
-
+from alerting.roots import aws
 from alerting.settings import Settings
 
 if TYPE_CHECKING:
@@ -13,4 +12,4 @@ if TYPE_CHECKING:
 
 
 def table(settings: Settings) -> Table:
-    return boto3.resource("dynamodb").Table(settings.table_name)
+    return aws.session().resource("dynamodb").Table(settings.table_name)

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from alerting.errors import NotFoundError
-from alerting.evaluation import DefinitionConfig
 from alerting.models.config import (
     LEVEL_IDS,
     AlertDefinition,
     AlertDefinitionMember,
+    DefinitionConfig,
     EscalationLevel,
     LevelIntegration,
 )

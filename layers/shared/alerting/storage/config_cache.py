@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 from uuid import UUID
 
-from alerting.evaluation import DefinitionConfig
+from alerting.models.config import DefinitionConfig
 from alerting.storage.alert_definitions import AlertDefinitions
 from alerting.storage.integrations import IntegrationConfig, Integrations
 from alerting.storage.monitor_groups import GroupConfig, MonitorGroups

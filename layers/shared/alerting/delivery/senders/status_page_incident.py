@@ -11,7 +11,6 @@ from alerting.delivery.outbound import Outbound
 from alerting.delivery.transport import Verdict
 from alerting.errors import NothingToSendError
 from alerting.integrations.spec import OutgoingRequest, Rendering
-from alerting.maintenance_notices import is_completion
 from alerting.models.alert import AlertType
 
 StatusPageSend = Callable[[Outbound, Rendering], None]
@@ -56,7 +55,7 @@ def send_maintenance(
     window = job.alert.maintenance
     assert window is not None
     published = store.maintenance_id(job)
-    if is_completion(window, out.now):
+    if window.is_completion(out.now):
         if published is None:
             raise NothingToSendError("no maintenance window was published on the status page for this notice")
         if out.send(complete(published)).verdict is Verdict.DELIVERED:
