@@ -18,9 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ("config_api.app", "alert_evaluator.app", "webhook_delivery.app")
 
-# Loaded by no handler: pydantic-settings is not in the layer; xml.sax was only XmlEncode's escape; boto3
-# (with s3transfer and multiprocessing) only when a root builds its clients, at the first invocation.
-NEVER = ("pydantic_settings", "xml.sax", "boto3", "s3transfer")
+# Loaded by no handler: pydantic-settings is not in the layer; xml.sax was only XmlEncode's escape.
+NEVER = ("pydantic_settings", "xml.sax")
 # Not needed by this handler's cold start.
 NOT_NEEDED = {
     # Powertools' ~40 OpenAPI models: only a request for the Swagger document loads them. The delivery code

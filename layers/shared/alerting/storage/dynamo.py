@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
+from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from alerting.errors import AlertingError, ConcurrentUpdateError, InvalidInputError, UnavailableError
@@ -19,8 +19,6 @@ from alerting.storage import keys
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-# Powertools' copy of boto3's (same numbers, sets and maps; binary as bytes): importing boto3's would load
-# boto3 at cold start, and the batch utility loads this one anyway.
 _deserializer = TypeDeserializer()
 CURSOR_KEYS = frozenset({"PK", "SK", "GSI1PK", "GSI1SK"})
 M = TypeVar("M", bound=ApiModel)
