@@ -97,8 +97,10 @@ def _keep_fifo_order_on_redelivery() -> None:
     receive_message.keeps_fifo_order = True  # type: ignore[attr-defined]
     Queue.pending_message_groups = property(pending_message_groups)  # type: ignore[assignment,method-assign]
     SQSBackend.receive_message = receive_message  # type: ignore[assignment,method-assign]
-    # Deletes and visibility changes edit the queue's pending set that a receive iterates: one at a time.
-    for name in ("delete_message", "change_message_visibility"):
+    # Deletes and visibility changes edit the queue's pending set that a receive iterates, and a batch send
+    # tags each message with its entry's id after queueing it, while a receive may be copying it: one at a
+    # time (chaos runs failed receives with "dictionary changed size during iteration").
+    for name in ("delete_message", "change_message_visibility", "send_message_batch"):
         setattr(SQSBackend, name, _under_receive_lock(getattr(SQSBackend, name)))
     Queue.add_message = _announcing_message(Queue.add_message)  # type: ignore[method-assign]
     SQSBackend.change_message_visibility = _announcing_visibility(  # type: ignore[method-assign]
