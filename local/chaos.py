@@ -272,6 +272,14 @@ def run_chaos(client: StackClient, plan: ChaosPlan, prefix: str = "Chaos") -> Ch
     return report
 
 
+# The local stack's default retry schedule gives up after about two minutes (0…64 s), where a deployment's
+# takes hours. Faults here re-arm every round while checks stream, so a delivery backing off could meet one
+# at each attempt until the stream ends (then a service has at most one fault of two requests left): three
+# more attempts at 64 s outlast it, as the deployed schedule outlasts a transient outage.
+CHAOS_RETRY_SCHEDULE = "0,1,2,4,8,16,32,64,64,64,64"
+CHAOS_SETTLE_TIMEOUT_S = 360.0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.chaos", description=__doc__.split("\n\n")[0])
     parser.add_argument("--monitors", type=int, default=50)
@@ -279,9 +287,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--fault-rate", type=float, default=0.15)
     args = parser.parse_args(argv)
-    plan = ChaosPlan(monitors=args.monitors, rounds=args.rounds, seed=args.seed, fault_rate=args.fault_rate)
+    plan = ChaosPlan(
+        monitors=args.monitors,
+        rounds=args.rounds,
+        seed=args.seed,
+        fault_rate=args.fault_rate,
+        settle_timeout_s=CHAOS_SETTLE_TIMEOUT_S,
+    )
     print(f"Chaos run: {plan.monitors} monitors x {plan.rounds} check results, seed {plan.seed}", flush=True)
-    with running_stack() as info:
+    with running_stack(None, "--retry-schedule", CHAOS_RETRY_SCHEDULE) as info:
         client = StackClient.connect(info)
         report = run_chaos(client, plan)
     print("\n".join(report.lines()))
