@@ -8,7 +8,8 @@ is busy, up to its size (the function's ReservedConcurrentExecutions, or the sta
 layer (`alerting`, Powertools) is imported once per process and shared, as a layer's files are, but so are
 its module globals: the composition roots (thread-safe clients), Powertools' Logger keys and Metrics. The one
 piece of Powertools state that would mix up requests, the event being resolved (kept on a class, so once per
-process), is made per thread by `isolate_powertools_event`: an invoke runs on one thread.
+process), is made per thread by `isolate_powertools_event`: an invoke runs on one thread. The shared metric
+set and logger keys are used one operation at a time (`serialize_powertools_shared_state`).
 
 `invoke` builds the context Lambda would pass and calls the handler once. `AsyncInvoker` adds what an
 asynchronous invoke gets on top: retries, then the function's dead-letter queue. What triggers an invoke
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib
 import importlib.util
 import itertools
@@ -37,6 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
 
 from local.provisioning import ACCOUNT_ID, FUNCTION_TYPE, REGION, STACK_NAME
 
@@ -250,6 +254,49 @@ def isolate_powertools_event() -> None:
     BaseRouter.__class__ = _PerThreadRouterType  # type: ignore[method-assign]
 
 
+# Powertools' metric set is shared by every Metrics (a class attribute), and the layer's one Logger keeps its
+# keys in one dict: on Lambda one invocation per process uses them. Here concurrent invocations do: a log
+# record was formatted while another invocation changed the keys ("dictionary changed size during
+# iteration", seen in make chaos), and a flush iterating the metric set while another invocation adds to it
+# would raise the same out of the handler (its batch back only after the visibility timeout). Each
+# operation is made whole under a lock (one for metrics, one for logging, so neither waits on the other).
+_SHARED_POWERTOOLS_STATE = (
+    (
+        AmazonCloudWatchEMFProvider,
+        (
+            "add_metric",
+            "add_dimension",
+            "add_metadata",
+            "serialize_metric_set",
+            "flush_metrics",
+            "clear_metrics",
+        ),
+        threading.RLock(),
+    ),
+    (LambdaPowertoolsFormatter, ("format", "append_keys", "remove_keys", "clear_state"), threading.RLock()),
+)
+
+
+def serialize_powertools_shared_state() -> None:
+    """Makes the Powertools state every in-process environment shares safe to use from several threads."""
+    for owner, names, lock in _SHARED_POWERTOOLS_STATE:
+        for name in names:
+            operation = getattr(owner, name)
+            if getattr(operation, "serialized", False):
+                continue
+            setattr(owner, name, _under(lock, operation))
+
+
+def _under(lock: threading.RLock, operation: Any) -> Any:
+    @functools.wraps(operation)
+    def serialized(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return operation(*args, **kwargs)
+
+    serialized.serialized = True  # type: ignore[attr-defined]
+    return serialized
+
+
 def load_functions(
     template: Template,
     template_dir: Path,
@@ -268,6 +315,7 @@ def load_functions(
     # Lambda puts the layers on the path; the handler's own code is imported per environment.
     _prepend_to_path([template_dir, *import_roots])
     isolate_powertools_event()
+    serialize_powertools_shared_state()
     functions: dict[str, LocalFunction] = {}
     for logical_id in template.resources_of_type(FUNCTION_TYPE):
         properties = template.function_properties(logical_id)
