@@ -1,8 +1,8 @@
 """moto server in a process of its own: owns running (and stopping) the local stack's AWS endpoint.
 
 In the stack's process moto shared one interpreter lock with the functions and the simulators, and every
-AWS request (10-20 ms of moto's CPU) stalled them: a burst ran at the speed of one core. Here moto's server
-application (what `moto_server` serves) runs with `local.moto_fixes` applied, under waitress.
+AWS request (10-20 ms of moto's CPU) stalled them: a burst ran at the speed of one core. Here moto runs as a
+user would run `moto_server`, with `local.moto_fixes` applied in its process.
 
     python -m local.moto_process [--host 127.0.0.1] [--port 0]
 
@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-import waitress
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.server import ThreadedMotoServer
 
 from local import moto_fixes
 
@@ -35,9 +34,6 @@ STOP_SECONDS = 10
 # Every request thread here waits for the lock after each read and write of its socket; behind threads
 # busy with other requests, the default made each AWS request of a burst wait several hand-offs.
 SWITCH_INTERVAL_S = 0.0005
-# Requests moto answers at once: SQS long polls (one per event-source poller) each hold a thread for up to
-# 20 s, so there must be more threads than pollers.
-SERVER_THREADS = 64
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,26 +41,17 @@ def serve(host: str, port: int, stdin: IO[str], stdout: IO[str]) -> None:
     """Serves moto until stdin reaches its end; announces the bound address on stdout first."""
     moto_fixes.apply()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
-    # moto's application under waitress rather than werkzeug's development server, which closes every
-    # connection after one response: each AWS request of a burst paid a TCP connect in the stack and a new
-    # thread here (a sixth of the stack's busy time in a burst). waitress keeps connections open, as AWS does.
-    server = waitress.create_server(
-        DomainDispatcherApplication(create_backend_app),
-        host=host,
-        port=port,
-        threads=SERVER_THREADS,
-        clear_untrusted_proxy_headers=False,
-        ident="moto",
-    )
-    serving = threading.Thread(target=server.run, name="moto-server", daemon=True)
-    serving.start()
-    bound_host, bound_port = server.socket.getsockname()[:2]
+    # moto's access log (a line per poll) would bury everything else; its warnings still show.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    bound_host, bound_port = server.get_host_and_port()
     stdout.write(json.dumps({"host": bound_host, "port": bound_port}) + "\n")
     stdout.flush()
     try:
         stdin.read()  # returns when the parent closes the pipe or exits
     finally:
-        server.close()
+        server.stop()
 
 
 class MotoProcess:
