@@ -8,13 +8,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+import boto3
+
 from alerting.api.configuration import Configuration
 from alerting.api.facade import ConfigApi
 from alerting.api.monitor_alerting import MonitorAlerting
 from alerting.delivery.replay import Replay
 from alerting.delivery.transport import AddressPolicy
 from alerting.messaging.delivery_queue import DeliveryQueue
-from alerting.roots import aws
 from alerting.roots.delivery_records import account, delivery_log, delivery_queue
 from alerting.roots.tables import table
 from alerting.settings import Settings
@@ -64,7 +65,7 @@ def config_api(settings: Settings) -> ConfigApi:
         ),
         targets=TargetHealthStore(stored),
         replay=Replay(log, delivery_queue(settings), lambda: uuid.uuid4().hex),
-        event_dead_letters=DeliveryQueue(aws.session().client("sqs"), "", settings.evaluator_dlq_url),
+        event_dead_letters=DeliveryQueue(boto3.client("sqs"), "", settings.evaluator_dlq_url),
     )
 
 

@@ -7,6 +7,7 @@ import functools
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import boto3
 import httpx
 
 from alerting.delivery.attempt import DeliveryDependencies
@@ -14,7 +15,6 @@ from alerting.delivery.health import OperationalEvents, TargetHealthTracker
 from alerting.delivery.outbound import Channels
 from alerting.delivery.secrets import SecretResolver
 from alerting.delivery.transport import AddressPolicy, PinnedTransport
-from alerting.roots import aws
 from alerting.roots.delivery_records import account, delivery_log, delivery_queue
 from alerting.roots.tables import table
 from alerting.settings import Settings
@@ -47,7 +47,7 @@ def delivery(settings: Settings) -> DeliveryDependencies:
         throttled_min_seconds=settings.throttled_retry_min_seconds,
         health=TargetHealthTracker(
             TargetHealthStore(stored),
-            OperationalEvents(aws.session().client("events"), settings.event_bus_name),
+            OperationalEvents(boto3.client("events"), settings.event_bus_name),
             settings.target_failing_after_attempts,
             timedelta(days=settings.target_disable_after_days),
         ),
@@ -58,8 +58,8 @@ def delivery(settings: Settings) -> DeliveryDependencies:
 
 def secret_resolver(settings: Settings) -> SecretResolver:
     return SecretResolver(
-        functools.cache(lambda: aws.session().client("ssm")),
-        functools.cache(lambda: aws.session().client("secretsmanager")),
+        functools.cache(lambda: boto3.client("ssm")),
+        functools.cache(lambda: boto3.client("secretsmanager")),
         settings.secret_cache_seconds,
     )
 
@@ -84,8 +84,8 @@ def channels(settings: Settings, stored: Table) -> Channels:
         operators=Operators(stored),
         servicenow=ServiceNowIncidents(stored, timedelta(days=settings.alert_retention_days)),
         status_pages=StatusPageIncidents(stored, timedelta(days=settings.alert_retention_days)),
-        ses=aws.session().client("ses"),
-        sns=aws.session().client("sns"),
+        ses=boto3.client("ses"),
+        sns=boto3.client("sns"),
         email_sender=settings.email_sender_address,
         sms_sender_id=settings.sms_sender_id,
     )

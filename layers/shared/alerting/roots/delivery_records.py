@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import boto3
+
 from alerting.messaging.delivery_queue import DeliveryQueue
-from alerting.roots import aws
 from alerting.settings import Settings
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.templating import Account
@@ -21,7 +22,7 @@ def delivery_log(settings: Settings, stored: Table) -> DeliveryLog:
 
 
 def delivery_queue(settings: Settings) -> DeliveryQueue:
-    return DeliveryQueue(aws.session().client("sqs"), settings.delivery_queue_url, settings.delivery_dlq_url)
+    return DeliveryQueue(boto3.client("sqs"), settings.delivery_queue_url, settings.delivery_dlq_url)
 
 
 def account(settings: Settings) -> Account:

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+import boto3
+
 from alerting.intake import IntakeDependencies
 from alerting.messaging.dead_letters import EventDeadLetters
 from alerting.messaging.delivery_queue import DeliveryQueue
-from alerting.roots import aws
 from alerting.roots.tables import table
 from alerting.settings import Settings
 from alerting.storage.alert_definitions import AlertDefinitions
@@ -33,7 +34,7 @@ def evaluator_root() -> EvaluatorRoot:
 
 def evaluator(settings: Settings) -> EvaluatorRoot:
     stored = table(settings)
-    sqs = aws.session().client("sqs")
+    sqs = boto3.client("sqs")
     intake = IntakeDependencies(
         monitors=Monitors(stored),
         config=ConfigCache(

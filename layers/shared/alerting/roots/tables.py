@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from alerting.roots import aws
+import boto3
+
 from alerting.settings import Settings
 
 if TYPE_CHECKING:
@@ -12,4 +13,4 @@ if TYPE_CHECKING:
 
 
 def table(settings: Settings) -> Table:
-    return aws.session().resource("dynamodb").Table(settings.table_name)
+    return boto3.resource("dynamodb").Table(settings.table_name)
