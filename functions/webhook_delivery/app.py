@@ -17,10 +17,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from alerting.delivery.attempt import DeliveryDependencies, attempt_delivery, count
+from alerting.delivery.attempt import DeliveryDependencies, attempt_delivery
 from alerting.errors import RetryableDeliveryError
 from alerting.models.delivery import DeliveryJob, Outcome
-from alerting.observability import Metric, logger, metrics, tracer
+from alerting.observability import Metric, count, logger, metrics, tracer
 from alerting.roots.delivery import delivery_root
 
 # Tests reach the cached root through the handler module.

@@ -16,6 +16,7 @@ from alerting.storage.monitors import Monitors
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, evaluate
 from tests.support.intake import check_batch_event, intake_batch
+from tests.support.statushub import create_statushub_setup
 
 
 def detail(name: str, **fields: Any) -> dict[str, Any]:
@@ -113,6 +114,36 @@ def test_a_body_that_is_no_event_is_parked_and_the_rest_of_the_batch_is_taken(
     assert response["batchItemFailures"] == []
     assert response["checks"] == [{"verdict": "changed", "alerts": 1, "deliveries": 1}]
     assert len(stack.messages("EVALUATOR_DLQ_URL")) == 1
+
+
+def test_a_bursts_first_ten_deliveries_leave_before_the_rest_of_its_batch_is_evaluated(
+    stack: Stack, api: ApiCall, lambda_context: LambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """25 monitors alert in one batch: their deliveries are queued 10 to a request as soon as 10 are
+    ready, not all at the end, so the first StatusHub update does not wait for the 25th evaluation."""
+    monitors = [f"2c8b0b7e-1f4f-4f31-9d8e-3d2d5f1a{n:04d}" for n in range(25)]
+    for monitor in monitors:
+        create_statushub_setup(api, monitor, linked=True)
+    timeline: list[str] = []
+    save, send = Monitors.save_evaluation, DeliveryQueue.send
+
+    def saving(self: Monitors, *args: Any) -> None:
+        timeline.append("save")
+        save(self, *args)
+
+    def sending(self: DeliveryQueue, jobs: Any) -> None:
+        timeline.append(f"send {len(jobs)}")
+        send(self, jobs)
+
+    monkeypatch.setattr(Monitors, "save_evaluation", saving)
+    monkeypatch.setattr(DeliveryQueue, "send", sending)
+    batch = intake_batch(*(event_of("confirmed_error", MonitorGuid=monitor) for monitor in monitors))
+
+    response = evaluator_app.lambda_handler(batch, lambda_context)
+
+    assert response["batchItemFailures"] == []
+    assert timeline == [*["save"] * 10, "send 10", *["save"] * 10, "send 10", *["save"] * 5, "send 5"]
+    assert len(stack.messages("DELIVERY_QUEUE_URL")) == 25
 
 
 def test_a_monitor_that_fails_hands_back_only_the_messages_carrying_its_checks(

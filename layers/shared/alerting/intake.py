@@ -4,7 +4,7 @@ Cost with a warm function: a batch's monitors are read in one BatchGetItem per 1
 Unconfirmed check on a monitor with nothing open writes nothing (a clean monitor's watermark moves once
 per WATERMARK_REFRESH); a state change is one transaction (the state, its alerts and its decision record).
 Definitions, integrations and monitor groups come from the warm function's cache. The deliveries of
-the batch's monitors that have one check in it are queued together at the end, 10 to a request.
+the batch's monitors that have one check in it are queued 10 to a request, as soon as 10 are ready.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 from uuid import UUID
 
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import Field
 
 from alerting.check_sizes import within_sizes
@@ -35,7 +34,7 @@ from alerting.models.base import ApiModel
 from alerting.models.check import CheckResult, ErrorLevel
 from alerting.models.config import ALL_MONITORS_GROUP_GUID, Integration
 from alerting.models.delivery import DeliveryJob
-from alerting.observability import Metric, logger, metrics
+from alerting.observability import Metric, count, logger
 from alerting.routing import delivery_plan, explained
 from alerting.storage import keys
 from alerting.storage.config_cache import ConfigCache
@@ -128,51 +127,70 @@ def process_batch(
     records = deps.monitors.records(by_monitor)
     results: list[IntakeResult] = []
     failed: set[str] = set()
-    pending = _PendingJobs()
+    pending = _PendingJobs(deps.queue)
     for monitor_guid, items in by_monitor.items():
         items.sort(key=lambda item: item.check.watermark)
-        pending.owners = frozenset(item.message_id for item in items)
+        owners = frozenset(item.message_id for item in items)
         # A monitor's second save replaces the outbox its first one's jobs would be resent from.
-        taking = replace(deps, queue=pending) if len(items) == 1 else deps
+        taking = replace(deps, queue=pending.carried_by(owners)) if len(items) == 1 else deps
         try:
             results += _take_in_order([item.check for item in items], records.get(monitor_guid), taking)
         except Exception:
             logger.exception("checks of a monitor failed; their messages go back to the queue")
-            failed |= {item.message_id for item in items}
-    failed |= pending.flush(deps.queue)
+            failed |= owners
+    failed |= pending.flush()
     logger.remove_keys(["monitor_guid", "check_id"])
-    metrics.add_metric(name=Metric.CHECKS_EVALUATED, unit=MetricUnit.Count, value=len(results))
+    count(Metric.CHECKS_EVALUATED, len(results))
     ignored = sum(result.verdict in _IGNORED for result in results)
     if ignored:
-        metrics.add_metric(name=Metric.CHECKS_IGNORED, unit=MetricUnit.Count, value=ignored)
+        count(Metric.CHECKS_IGNORED, ignored)
     return BatchResult(tuple(results), frozenset(failed), malformed)
 
 
 class _PendingJobs:
-    """Delivery jobs held until the end of a batch, each with the messages that carried its check.
+    """Delivery jobs held until 10 can share a request (the rest at the end of the batch), each with the
+    messages that carried its check: a burst's first deliveries leave while later monitors are evaluated.
 
     A send that fails fails those messages: they come back as duplicates of a saved evaluation, whose
     outbox is sent again (DESIGN §9)."""
 
-    def __init__(self) -> None:
-        self.owners: frozenset[str] = frozenset()
+    def __init__(self, queue: JobQueue) -> None:
+        self._queue = queue
         self._jobs: list[tuple[DeliveryJob, frozenset[str]]] = []
+        self._failed: set[str] = set()
 
-    def send(self, jobs: Sequence[DeliveryJob]) -> None:
-        self._jobs += [(job, self.owners) for job in jobs]
+    def carried_by(self, owners: frozenset[str]) -> JobQueue:
+        """A queue that holds jobs here on behalf of the messages `owners`."""
+        return _HeldFor(self, owners)
 
-    def flush(self, queue: JobQueue) -> set[str]:
-        """Sends every held job, 10 to a request; returns the messages of the jobs that were not sent."""
-        failed: set[str] = set()
-        for start in range(0, len(self._jobs), SQS_BATCH):
-            chunk = self._jobs[start : start + SQS_BATCH]
+    def hold(self, jobs: Sequence[DeliveryJob], owners: frozenset[str]) -> None:
+        self._jobs += [(job, owners) for job in jobs]
+        if len(self._jobs) >= SQS_BATCH:
+            self._send(len(self._jobs) - len(self._jobs) % SQS_BATCH)
+
+    def flush(self) -> set[str]:
+        """Sends every job still held; returns the messages of the jobs that were not sent."""
+        self._send(len(self._jobs))
+        return self._failed
+
+    def _send(self, jobs: int) -> None:
+        taken, self._jobs = self._jobs[:jobs], self._jobs[jobs:]
+        for start in range(0, len(taken), SQS_BATCH):
+            chunk = taken[start : start + SQS_BATCH]
             try:
-                queue.send([job for job, _ in chunk])
+                self._queue.send([job for job, _ in chunk])
             except UnavailableError:
                 logger.exception("queueing deliveries failed; their checks' messages go back to the queue")
-                failed.update(*(owners for _, owners in chunk))
-        self._jobs.clear()
-        return failed
+                self._failed.update(*(owners for _, owners in chunk))
+
+
+@dataclass(frozen=True)
+class _HeldFor:
+    pending: _PendingJobs
+    owners: frozenset[str]
+
+    def send(self, jobs: Sequence[DeliveryJob]) -> None:
+        self.pending.hold(jobs, self.owners)
 
 
 def process_check(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
@@ -181,7 +199,7 @@ def process_check(check: CheckResult, deps: IntakeDependencies) -> IntakeResult:
     (result,) = _take_in_order(
         [check], deps.monitors.records([check.monitor_guid]).get(check.monitor_guid), deps
     )
-    metrics.add_metric(name=Metric.CHECKS_EVALUATED, unit=MetricUnit.Count, value=1)
+    count(Metric.CHECKS_EVALUATED)
     return result
 
 
@@ -289,8 +307,7 @@ def _save(
             escalation_level_id=alert.escalation_level_id,
             suppressed_reason=alert.suppressed_reason,
         )
-        metric = Metric.ALERTS_SUPPRESSED if alert.suppressed_reason else Metric.ALERTS_RAISED
-        metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+        count(Metric.ALERTS_SUPPRESSED if alert.suppressed_reason else Metric.ALERTS_RAISED)
     result = IntakeResult(evaluation.verdict, len(evaluation.alerts), len(plan.jobs))
     return result, applied(record, transition)
 
@@ -341,7 +358,7 @@ def sweep(deps: IntakeDependencies, shard: int | None = None) -> SweepResult:
         alerts += result.alerts_raised
         deliveries += result.deliveries_queued
     logger.remove_keys(["monitor_guid"])
-    metrics.add_metric(name=Metric.MONITORS_SWEPT, unit=MetricUnit.Count, value=len(due))
+    count(Metric.MONITORS_SWEPT, len(due))
     return SweepResult(len(due), alerts, deliveries)
 
 

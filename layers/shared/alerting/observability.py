@@ -8,13 +8,18 @@ namespace as CloudWatch embedded metric format, one figure per business outcome 
 
 from __future__ import annotations
 
+import threading
 from enum import StrEnum
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
+# Powertools' metric set is not thread-safe: deliveries of several targets, and evaluations of several
+# monitors of one batch, run in threads.
+_metrics_lock = threading.Lock()
 
 
 class Metric(StrEnum):
@@ -36,3 +41,9 @@ class Metric(StrEnum):
     TARGETS_DISABLED = "TargetsDisabled"
     # A redelivered message whose target had already received it: acknowledged, not sent again.
     DELIVERY_DUPLICATES_SKIPPED = "DeliveryDuplicatesSkipped"
+
+
+def count(metric: Metric, value: int = 1) -> None:
+    """Add `value` to a metric, from any thread."""
+    with _metrics_lock:
+        metrics.add_metric(name=metric, unit=MetricUnit.Count, value=value)

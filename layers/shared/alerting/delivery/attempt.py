@@ -10,14 +10,12 @@ checked before sending, so a duplicate SQS message or a redelivery after a crash
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
-from aws_lambda_powertools.metrics import MetricUnit
 
 from alerting.delivery.health import TargetHealthTracker
 from alerting.delivery.outbound import Channels, Outbound, Recipients, Step, level_variables, target_link
@@ -34,14 +32,13 @@ from alerting.integrations import spec_for
 from alerting.messaging.delivery_queue import DeliveryQueue
 from alerting.models.config import LevelIntegration
 from alerting.models.delivery import DeliveryAttempt, DeliveryJob, HttpExchange, Outcome, TargetHealth
-from alerting.observability import Metric, logger, metrics
+from alerting.observability import Metric, count, logger
 from alerting.storage.config_cache import ConfigCache
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import IntegrationConfig
 
 JITTER = 0.2
 SUPERSEDED_REASON = "not sent: a later alert of this incident already reached the target"
-_metrics_lock = threading.Lock()
 
 
 @dataclass
@@ -67,12 +64,6 @@ class AttemptResult:
     error: str = ""
     # The schedule is used up: the message goes to the dead-letter queue.
     dead_letter: bool = False
-
-
-def count(metric: Metric) -> None:
-    """Add 1 to a metric; deliveries of several message groups run in threads."""
-    with _metrics_lock:
-        metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
 
 
 def next_delay(
