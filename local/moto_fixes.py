@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonpath_ng.ext
 from moto import backends
+from moto.core import responses as moto_responses
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -46,8 +47,9 @@ def _parse_once_per_process() -> None:
 
     For every event put on a bus, moto parses the eight JSONPaths of a target's default input afresh (each
     parse builds a yacc parser: some 11 ms of CPU per event on a quiet machine); for every
-    request, moto's server lists its own package directory to find the service. AWS pays neither: a burst
-    of check results published to the bus waited on the CPU they took from the evaluator and deliveries.
+    request, moto's server lists its own package directory to find the service, and each response class
+    lists its own methods (`inspect.getmembers`) to find the action. AWS pays none of these: a burst of
+    check results published to the bus waited on the CPU they took from the evaluator and deliveries.
     """
     parse = getattr(jsonpath_ng.ext, "parse")  # noqa: B009 (not in the stubs' exports)
     if hasattr(parse, "cache_info"):
@@ -57,6 +59,9 @@ def _parse_once_per_process() -> None:
     setattr(jsonpath_ng.ext, "parse", functools.lru_cache(maxsize=256)(parse))  # noqa: B010
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
+    # A class's methods do not change while it serves; the answer is only searched (`action in names`).
+    names = getattr(moto_responses, "method_names_from_class")  # noqa: B009 (not in the module's exports)
+    setattr(moto_responses, "method_names_from_class", functools.cache(names))  # noqa: B010
 
 
 _receiving = threading.Lock()

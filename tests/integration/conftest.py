@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from botocore.client import BaseClient
 
 from alert_evaluator import app as evaluator_app
 from alerting import composition
@@ -86,3 +87,24 @@ def evaluate(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     assert response["batchItemFailures"] == []
     checks: list[dict[str, Any]] = response["checks"]
     return checks[0] if checks else {"verdict": "malformed"}
+
+
+class DynamoDBCalls:
+    """Counts DynamoDB requests at botocore, the layer every boto3 call goes through."""
+
+    def __init__(self) -> None:
+        self.operations: list[str] = []
+
+
+@pytest.fixture
+def dynamodb_calls(monkeypatch: pytest.MonkeyPatch) -> DynamoDBCalls:
+    calls = DynamoDBCalls()
+    original = BaseClient._make_api_call
+
+    def counted(client: BaseClient, operation_name: str, api_params: Any) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            calls.operations.append(operation_name)
+        return original(client, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", counted)
+    return calls

@@ -6,12 +6,9 @@ import copy
 import json
 from typing import Any
 
-import pytest
-from botocore.client import BaseClient
-
 from alert_evaluator import app as evaluator_app
 from tests.conftest import LambdaContext, Stack, load_event
-from tests.integration.conftest import ApiCall, evaluate
+from tests.integration.conftest import ApiCall, DynamoDBCalls, evaluate
 from tests.support.intake import check_batch_event, intake_batch
 
 
@@ -95,27 +92,6 @@ def test_generate_alert_off_records_but_does_not_deliver(
     api("PATCH", f"/Monitor/{linked['monitor']}", {"GenerateAlert": False})
     assert evaluate(load_event("alert_evaluator/confirmed_error.json"), lambda_context)["alerts"] == 1
     assert stack.messages("DELIVERY_QUEUE_URL") == []
-
-
-class DynamoDBCalls:
-    """Counts DynamoDB requests at botocore, the layer every boto3 call goes through."""
-
-    def __init__(self) -> None:
-        self.operations: list[str] = []
-
-
-@pytest.fixture
-def dynamodb_calls(monkeypatch: pytest.MonkeyPatch) -> DynamoDBCalls:
-    calls = DynamoDBCalls()
-    original = BaseClient._make_api_call
-
-    def counted(client: BaseClient, operation_name: str, api_params: Any) -> Any:
-        if client.meta.service_model.service_name == "dynamodb":
-            calls.operations.append(operation_name)
-        return original(client, operation_name, api_params)
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", counted)
-    return calls
 
 
 def test_request_budget_per_check_with_a_warm_function(

@@ -24,7 +24,7 @@ from standardwebhooks.webhooks import Webhook
 from alerting.delivery.transport import AddressPolicy, PinnedTransport
 from alerting.storage.alert_definitions import AlertDefinitions
 from tests.conftest import REGION, LambdaContext, Stack, load_event
-from tests.integration.conftest import ApiCall, evaluate
+from tests.integration.conftest import ApiCall, DynamoDBCalls, evaluate
 from tests.integration.test_webhook_delivery import messages_api, queued_batch
 from webhook_delivery import app as delivery_app
 
@@ -136,7 +136,7 @@ def test_a_function_killed_between_post_and_acknowledgement_does_not_post_again(
         raise Killed
 
     with monkeypatch.context() as patch:
-        patch.setattr(deps.log, "record", killed)  # after the POST and the delivered marker
+        patch.setattr(deps.log, "reached_target", killed)  # after the POST and the delivered marker
         with pytest.raises(Killed):
             delivery_app.lambda_handler(alert_batch, lambda_context)
     assert len(target.seen) == 1
@@ -606,3 +606,36 @@ def _alert_guid(batch: dict[str, Any]) -> str:
 
 def _which(linked: dict[str, Any]) -> dict[str, str]:
     return {"IntegrationGuid": linked["integration"], "Target": linked["service"]}
+
+
+# What an attempt reads and writes -----------------------------------------------------------------
+def test_a_delivered_attempt_costs_four_dynamodb_requests(
+    alert_batch: dict[str, Any],
+    target: Receiver,
+    lambda_context: LambdaContext,
+    dynamodb_calls: DynamoDBCalls,
+) -> None:
+    assert deliver(alert_batch, lambda_context) == []
+    assert len(target.seen) == 1
+    # The job's history; the integration, its service, the level, the incident's progress and the
+    # target's health together; the attempt with its delivered marker; the progress.
+    assert dynamodb_calls.operations == ["Query", "BatchGetItem", "BatchWriteItem", "PutItem"]
+
+
+def test_an_integration_deactivated_after_the_alert_is_not_sent_to_even_by_a_warm_function(
+    api: ApiCall,
+    stack: Stack,
+    linked: dict[str, Any],
+    alert_batch: dict[str, Any],
+    target: Receiver,
+    lambda_context: LambdaContext,
+) -> None:
+    assert deliver(alert_batch, lambda_context) == []
+    evaluate(load_event("alert_evaluator/no_error.json"), lambda_context)
+    ok_batch = queued_batch(stack)
+    assert api("PATCH", f"/Integration/{linked['integration']}", {"IsActive": False})[0] == 204
+    assert deliver(ok_batch, lambda_context) == []
+    assert len(target.seen) == 1
+    (attempt,) = messages_api(api, ok_batch)
+    assert attempt["Outcome"] == "failed"
+    assert attempt["Error"] == "the integration was deactivated after the alert"

@@ -30,12 +30,11 @@ from alerting.errors import (
 )
 from alerting.integrations import spec_for
 from alerting.messaging.delivery_queue import DeliveryQueue
-from alerting.models.config import LevelIntegration
 from alerting.models.delivery import DeliveryAttempt, DeliveryJob, HttpExchange, Outcome, TargetHealth
 from alerting.observability import Metric, count, logger
-from alerting.storage.config_cache import ConfigCache
 from alerting.storage.delivery_log import DeliveryLog
 from alerting.storage.integrations import IntegrationConfig
+from alerting.storage.send_state import SendState, SendStates
 
 JITTER = 0.2
 SUPERSEDED_REASON = "not sent: a later alert of this incident already reached the target"
@@ -43,7 +42,7 @@ SUPERSEDED_REASON = "not sent: a later alert of this incident already reached th
 
 @dataclass
 class DeliveryDependencies:
-    config: ConfigCache
+    state: SendStates
     log: DeliveryLog
     queue: DeliveryQueue
     http: httpx.Client
@@ -122,21 +121,19 @@ def attempt_delivery(job: DeliveryJob, deps: DeliveryDependencies) -> AttemptRes
         logger.info("already delivered: duplicate message acknowledged without sending", attempt=attempt)
         count(Metric.DELIVERY_DUPLICATES_SKIPPED)
         return AttemptResult(Outcome.DELIVERED)
-    found = deps.config.integration(job.integration_guid)
     started_at = deps.clock()
     began = time.perf_counter()
-    health = deps.health.store.get(job.integration_guid, job.target) if deps.health else None
-    if deps.log.superseded(job):
+    state = deps.state.read(job)
+    found = state.integration
+    health = state.health if deps.health else None
+    if state.superseded:
         sent = _Sent(Verdict.DELIVERED, SUPERSEDED_REASON, outcome=Outcome.SUPERSEDED)
     else:
-        sent = _send_once(job, found, deps, started_at, health)
+        sent = _send_once(job, state, deps, started_at, health)
     result = sent.result
     retry_in = None
     if sent.verdict is Verdict.DELIVERED:
         outcome = sent.outcome
-        deps.log.mark_delivered(job, started_at)
-        if outcome is Outcome.DELIVERED:
-            deps.log.reached_target(job, started_at)
     elif sent.verdict is Verdict.RETRYABLE:
         retry_in = next_delay(
             _schedule(found, deps),
@@ -165,7 +162,10 @@ def attempt_delivery(job: DeliveryJob, deps: DeliveryDependencies) -> AttemptRes
             replay=job.replay,
         ),
         job,
+        delivered=sent.verdict is Verdict.DELIVERED,
     )
+    if outcome is Outcome.DELIVERED:
+        deps.log.reached_target(job, started_at)
     if deps.health and health and result is not None:
         if outcome in (Outcome.DELIVERED, Outcome.SKIPPED, Outcome.SUPERSEDED):
             if health.consecutive_failures or health.failing_since:
@@ -194,7 +194,7 @@ def _schedule(found: IntegrationConfig | None, deps: DeliveryDependencies) -> tu
 
 def _send_once(
     job: DeliveryJob,
-    found: IntegrationConfig | None,
+    state: SendState,
     deps: DeliveryDependencies,
     now: datetime,
     health: TargetHealth | None,
@@ -202,7 +202,7 @@ def _send_once(
     try:
         if health is not None and health.disabled:
             raise TargetDisabledError(f"target disabled: {health.disabled_reason or 'by an operator'}")
-        steps = send_through(_outbound(job, found, deps, now))
+        steps = send_through(_outbound(job, state, deps, now))
     except NothingToSendError as exc:
         return _Sent(Verdict.DELIVERED, str(exc), outcome=Outcome.SKIPPED)
     except PermanentDeliveryError as exc:
@@ -216,17 +216,15 @@ def _send_once(
     return _Sent(result.verdict, result.error, result, [step.result.exchange for step in steps])
 
 
-def _outbound(
-    job: DeliveryJob, found: IntegrationConfig | None, deps: DeliveryDependencies, now: datetime
-) -> Outbound:
+def _outbound(job: DeliveryJob, state: SendState, deps: DeliveryDependencies, now: datetime) -> Outbound:
     """The delivery with its variables and signing secrets resolved now, at send time (ssm:…,
     secretsmanager:… references included)."""
+    found, attached = state.integration, state.attached
     if found is None:
         raise PermanentDeliveryError("the integration no longer exists")
     integration = found.integration
     if not integration.is_active:
         raise PermanentDeliveryError("the integration was deactivated after the alert")
-    attached = _level_integration(job, deps.config)
     recipients = Recipients()
     if spec_for(integration.type).recipients:
         alert = job.alert
@@ -248,14 +246,6 @@ def _outbound(
         signing_secrets=[resolve(secret) for secret in integration.signing_secrets],
         link=target_link(attached, job),
     )
-
-
-def _level_integration(job: DeliveryJob, config: ConfigCache) -> LevelIntegration | None:
-    definition = config.definition(job.alert.alert_definition_guid)
-    if definition is None:
-        return None
-    attached = definition.level_integrations.get(job.alert.escalation_level_id, ())
-    return next((a for a in attached if a.integration_guid == job.integration_guid), None)
 
 
 _OUTCOME_METRIC = {

@@ -18,10 +18,8 @@ from alerting.delivery.transport import AddressPolicy, PinnedTransport
 from alerting.roots.delivery_records import account, delivery_log, delivery_queue
 from alerting.roots.tables import table
 from alerting.settings import Settings
-from alerting.storage.alert_definitions import AlertDefinitions
-from alerting.storage.config_cache import ConfigCache
-from alerting.storage.integrations import Integrations
 from alerting.storage.operators import Operators
+from alerting.storage.send_state import SendStates
 from alerting.storage.servicenow_incidents import ServiceNowIncidents
 from alerting.storage.status_page_incidents import StatusPageIncidents
 from alerting.storage.targets import TargetHealthStore
@@ -38,7 +36,7 @@ def delivery_root() -> DeliveryDependencies:
 def delivery(settings: Settings) -> DeliveryDependencies:
     stored = table(settings)
     return DeliveryDependencies(
-        config=ConfigCache(AlertDefinitions(stored), Integrations(stored), settings.config_cache_seconds),
+        state=SendStates(stored),
         log=delivery_log(settings, stored),
         queue=delivery_queue(settings),
         http=delivery_client(settings),

@@ -29,8 +29,13 @@ class DeliveryLog:
         self._table = table
         self._retention = retention
 
-    def record(self, attempt: DeliveryAttempt, job: DeliveryJob | None = None) -> None:
-        """Write one attempt; with its job, so the Messages API can resend it later."""
+    def record(
+        self, attempt: DeliveryAttempt, job: DeliveryJob | None = None, delivered: bool = False
+    ) -> None:
+        """Write one attempt; with its job, so the Messages API can resend it later.
+
+        A delivered attempt writes the delivered marker in the same request. Both are written before the
+        message is acknowledged, so a redelivered copy is not sent again (`history`)."""
         key = keys.delivery_attempt(
             attempt.alert_guid,
             attempt.started_at,
@@ -47,8 +52,17 @@ class DeliveryLog:
         }
         if job is not None:
             item["Job"] = job.model_dump_json(by_alias=True)
-        with translated_errors():
-            self._table.put_item(Item=item)
+        if not delivered or job is None:
+            with translated_errors():
+                self._table.put_item(Item=item)
+            return
+        marker = keys.delivered_marker(job.alert.alert_guid, job.integration_guid, job.target, job.replay)
+        # Unconditional: a copy of the job that got there first wrote the same marker; only its
+        # presence is ever read.
+        delivered_at = {**marker, "DeliveredAt": attempt.started_at.isoformat(), "ExpiresAt": expires_at}
+        with translated_errors(), self._table.batch_writer() as batch:
+            batch.put_item(Item=item)
+            batch.put_item(Item=delivered_at)
 
     def history(self, job: DeliveryJob) -> JobHistory:
         """Whether an earlier copy of this job already reached its target (SQS delivers at least once),
@@ -86,41 +100,20 @@ class DeliveryLog:
                 return DeliveryJob.model_validate_json(str(item["Job"]))
         return None
 
-    def mark_delivered(self, job: DeliveryJob, at: datetime) -> None:
-        """Recorded before the message is acknowledged, so a redelivered copy is not sent again."""
-        key = keys.delivered_marker(job.alert.alert_guid, job.integration_guid, job.target, job.replay)
-        expires_at = int((at + self._retention).timestamp())
-        item: dict[str, Any] = {**key, "DeliveredAt": at.isoformat(), "ExpiresAt": expires_at}
-        try:
-            with translated_errors():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ConcurrentUpdateError:
-            return  # an earlier copy got there first: the marker is what matters
-
     def reached_target(self, job: DeliveryJob, at: datetime) -> None:
         """Remember that this alert of its incident reached the target, unless a later one already had."""
         key = keys.incident_progress(job.alert.incident_key, job.integration_guid, job.target)
+        item: dict[str, Any] = {**key, "Latest": job.incident_rank}
+        item["ExpiresAt"] = int((at + self._retention).timestamp())
         try:
             with translated_errors():
-                self._table.update_item(
-                    Key=key,
-                    UpdateExpression="SET Latest = :rank, ExpiresAt = :expires",
+                self._table.put_item(
+                    Item=item,
                     ConditionExpression="attribute_not_exists(Latest) OR Latest < :rank",
-                    ExpressionAttributeValues={
-                        ":rank": job.incident_rank,
-                        ":expires": int((at + self._retention).timestamp()),
-                    },
+                    ExpressionAttributeValues={":rank": job.incident_rank},
                 )
         except ConcurrentUpdateError:
             return  # a later alert of the incident is already recorded there
-
-    def superseded(self, job: DeliveryJob) -> bool:
-        """Whether a later alert of the job's incident already reached its target (DESIGN §6: a target
-        never goes backwards, so a redriven Alert is not sent after its Ok)."""
-        key = keys.incident_progress(job.alert.incident_key, job.integration_guid, job.target)
-        with translated_errors():
-            item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
-        return item is not None and str(item["Latest"]) > job.incident_rank
 
     def attempts(self, alert_guid: UUID) -> list[DeliveryAttempt]:
         """Every attempt for the alert, oldest first (the sort key starts with the attempt time)."""

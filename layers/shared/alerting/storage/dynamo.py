@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -94,6 +94,31 @@ def query_all(table: Table, **kwargs: Any) -> list[dict[str, Any]]:
             if "LastEvaluatedKey" not in page:
                 return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+# BatchGetItem's limit per request, and how many times keys DynamoDB left unprocessed are asked for again.
+BATCH_GET_MAX = 100
+BATCH_GET_ROUNDS = 5
+
+
+def get_many(table: Table, wanted: Sequence[keys.Key], consistent: bool = False) -> list[dict[str, Any]]:
+    """The items of these keys that exist, in one BatchGetItem per 100 keys (in no particular order)."""
+    found: list[dict[str, Any]] = []
+    unique = list({(key["PK"], key["SK"]): key for key in wanted}.values())
+    for start in range(0, len(unique), BATCH_GET_MAX):
+        request: Any = {
+            table.name: {"Keys": unique[start : start + BATCH_GET_MAX], "ConsistentRead": consistent}
+        }
+        for _ in range(BATCH_GET_ROUNDS):
+            with translated_errors():
+                answer = table.meta.client.batch_get_item(RequestItems=request)
+            found += answer.get("Responses", {}).get(table.name, [])
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                break
+        else:
+            raise UnavailableError("DynamoDB kept some reads of a batch unprocessed")
+    return found
 
 
 def query_prefix(table: Table, partition: str, prefix: str, **kwargs: Any) -> list[dict[str, Any]]:

@@ -136,11 +136,14 @@ class Integrations(LinkedConfigRepository[Integration]):
         head = next((item for item in items if item["SK"] == keys.integration(guid)["SK"]), None)
         if head is None:
             return None
-        services = [
-            IntegrationService.model_validate(item["Config"])
-            for item in items
-            if str(item["SK"]).startswith(keys.SERVICE_PREFIX)
-        ]
-        return IntegrationConfig(
-            Integration.model_validate(head["Config"]), {s.integration_service_guid: s for s in services}
+        return integration_config(
+            head, [item for item in items if str(item["SK"]).startswith(keys.SERVICE_PREFIX)]
         )
+
+
+def integration_config(head: dict[str, Any], service_items: list[dict[str, Any]]) -> IntegrationConfig:
+    """The integration of its stored item, with the services of theirs."""
+    services = [IntegrationService.model_validate(item["Config"]) for item in service_items]
+    return IntegrationConfig(
+        Integration.model_validate(head["Config"]), {s.integration_service_guid: s for s in services}
+    )

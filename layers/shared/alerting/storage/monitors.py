@@ -20,7 +20,6 @@ from alerting.errors import (
     AlreadyExistsError,
     ConcurrentUpdateError,
     NotFoundError,
-    UnavailableError,
     VersionMismatchError,
 )
 from alerting.models.alert import Alert, Decision, MonitorState
@@ -29,16 +28,13 @@ from alerting.models.delivery import DeliveryJob, JobReference
 from alerting.observability import logger
 from alerting.storage import keys, outbox
 from alerting.storage.config_repository import VERSION, ConfigKind, ConfigRepository, version_of
-from alerting.storage.dynamo import from_low_level, query_all, translated_errors
+from alerting.storage.dynamo import from_low_level, get_many, query_all, translated_errors
 
 if TYPE_CHECKING:
     pass
 
 # Built on first use like the models, not in every cold start.
 _periods = TypeAdapter(list[MaintenancePeriod], config=ConfigDict(defer_build=True))
-# BatchGetItem takes at most 100 keys; what it leaves unprocessed (throttling) is asked for again.
-_BATCH_GET_MAX = 100
-_BATCH_GET_ROUNDS = 5
 
 
 @dataclass(frozen=True)
@@ -143,27 +139,9 @@ class Monitors(ConfigRepository[Monitor]):
 
     def records(self, monitor_guids: Collection[UUID]) -> dict[UUID, MonitorRecord]:
         """The records of many monitors in one request per 100 (BatchGetItem); unknown ones are absent."""
-        found: dict[UUID, MonitorRecord] = {}
-        guids = sorted(set(monitor_guids))
-        for start in range(0, len(guids), _BATCH_GET_MAX):
-            wanted: Any = {
-                self._table.name: {
-                    "Keys": [keys.monitor(guid) for guid in guids[start : start + _BATCH_GET_MAX]],
-                    "ConsistentRead": True,
-                }
-            }
-            for _ in range(_BATCH_GET_ROUNDS):
-                with translated_errors():
-                    response = self._table.meta.client.batch_get_item(RequestItems=wanted)
-                for item in response.get("Responses", {}).get(self._table.name, []):
-                    record = _record(item)
-                    found[record.monitor.monitor_guid] = record
-                wanted = response.get("UnprocessedKeys") or {}
-                if not wanted:
-                    break
-            else:
-                raise UnavailableError("DynamoDB kept some monitor reads of a batch unprocessed")
-        return found
+        items = get_many(self._table, [keys.monitor(guid) for guid in monitor_guids], consistent=True)
+        records = [_record(item) for item in items]
+        return {record.monitor.monitor_guid: record for record in records}
 
     def delete(self, monitor_guid: UUID, version: int | None = None) -> None:
         """Delete the monitor and its memberships; its alert history expires by TTL.

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from alerting.models.config import Operator
 from alerting.storage import keys, level_links
 from alerting.storage.config_repository import ConfigKind, LinkedConfigRepository
-from alerting.storage.dynamo import query_prefix, translated_errors
+from alerting.storage.dynamo import get_many, query_prefix
 
 if TYPE_CHECKING:
     pass
@@ -48,17 +48,6 @@ class Operators(LinkedConfigRepository[Operator]):
     def level_members(self, definition_guid: UUID, level_id: int) -> list[Operator]:
         """The level's operators that still exist, in one batch read."""
         guids = self.level_member_guids(definition_guid, level_id)
-        found: list[Operator] = []
-        for start in range(0, len(guids), 100):
-            request: dict[str, Any] = {
-                self._table.name: {"Keys": [keys.operator(g) for g in guids[start : start + 100]]}
-            }
-            while request:
-                with translated_errors():
-                    answer = self._table.meta.client.batch_get_item(RequestItems=request)
-                found += [
-                    Operator.model_validate(item["Config"])
-                    for item in answer.get("Responses", {}).get(self._table.name, [])
-                ]
-                request = dict(answer.get("UnprocessedKeys") or {})
+        items = get_many(self._table, [keys.operator(guid) for guid in guids])
+        found = [Operator.model_validate(item["Config"]) for item in items]
         return sorted(found, key=lambda operator: operator.full_name.casefold())

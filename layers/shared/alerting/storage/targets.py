@@ -30,7 +30,8 @@ _FIELDS = {
 }
 
 
-def _health(item: dict[str, Any], integration_guid: UUID, target: str) -> TargetHealth:
+def health_from_item(item: dict[str, Any], integration_guid: UUID, target: str) -> TargetHealth:
+    """The health its item records; no item (a target never attempted) is healthy."""
     values = {field: item[name] for name, field in _FIELDS.items() if name in item}
     if "consecutive_failures" in values:
         values["consecutive_failures"] = int(values["consecutive_failures"])
@@ -47,12 +48,12 @@ class TargetHealthStore:
             item = self._table.get_item(
                 Key=keys.target_health(integration_guid, target), ConsistentRead=True
             ).get("Item")
-        return _health(item or {}, integration_guid, target)
+        return health_from_item(item or {}, integration_guid, target)
 
     def all(self, integration_guid: UUID) -> list[TargetHealth]:
         items = query_prefix(self._table, keys.integration_partition(integration_guid), keys.TARGET_PREFIX)
         return [
-            _health(item, integration_guid, str(item["SK"]).removeprefix(keys.TARGET_PREFIX))
+            health_from_item(item, integration_guid, str(item["SK"]).removeprefix(keys.TARGET_PREFIX))
             for item in items
         ]
 
@@ -73,7 +74,7 @@ class TargetHealthStore:
                 },
                 ReturnValues="ALL_NEW",
             )
-        return _health(answer.get("Attributes", {}), integration_guid, target)
+        return health_from_item(answer.get("Attributes", {}), integration_guid, target)
 
     def record_success(self, integration_guid: UUID, target: str, at: datetime) -> None:
         with translated_errors():
