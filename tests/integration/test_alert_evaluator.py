@@ -9,6 +9,7 @@ from typing import Any
 from alert_evaluator import app as evaluator_app
 from tests.conftest import LambdaContext, Stack, load_event
 from tests.integration.conftest import ApiCall, DynamoDBCalls, evaluate
+from tests.support import statushub
 from tests.support.intake import check_batch_event, intake_batch
 
 
@@ -133,3 +134,22 @@ def test_a_batch_of_steady_checks_costs_at_most_a_fifth_of_a_request_each(
     assert [check["verdict"] for check in response["checks"]] == ["recorded"] * 30
     assert len(dynamodb_calls.operations) / 30 <= 0.2
     assert dynamodb_calls.operations.count("BatchGetItem") == 1
+
+
+def test_a_batch_reads_the_integrations_of_the_monitors_it_changes_in_one_request(
+    stack: Stack, api: ApiCall, lambda_context: LambdaContext, dynamodb_calls: DynamoDBCalls
+) -> None:
+    monitors = [f"2c8b0b7e-1f4f-4f31-9d8e-3d2d5f1a01{i:02d}" for i in range(5)]
+    for guid in monitors:
+        statushub.create_statushub_setup(api, guid, linked=True)
+    details = [
+        check_event("confirmed_error", Id=100 + i, MonitorGuid=guid)["detail"]
+        for i, guid in enumerate(monitors)
+    ]
+    dynamodb_calls.operations.clear()
+    response = evaluator_app.lambda_handler(intake_batch(check_batch_event(details)), lambda_context)
+    assert [check["verdict"] for check in response["checks"]] == ["changed"] * 5
+    # The monitors, then the integrations of all five (each definition is a query of its own).
+    assert dynamodb_calls.operations.count("BatchGetItem") == 2
+    assert dynamodb_calls.operations.count("Query") == 5
+    assert dynamodb_calls.operations.count("TransactWriteItems") == 5

@@ -609,7 +609,7 @@ def _which(linked: dict[str, Any]) -> dict[str, str]:
 
 
 # What an attempt reads and writes -----------------------------------------------------------------
-def test_a_delivered_attempt_costs_four_dynamodb_requests(
+def test_a_delivered_attempt_costs_three_dynamodb_requests(
     alert_batch: dict[str, Any],
     target: Receiver,
     lambda_context: LambdaContext,
@@ -617,9 +617,9 @@ def test_a_delivered_attempt_costs_four_dynamodb_requests(
 ) -> None:
     assert deliver(alert_batch, lambda_context) == []
     assert len(target.seen) == 1
-    # The job's history; the integration, its service, the level, the incident's progress and the
-    # target's health together; the attempt with its delivered marker; the progress.
-    assert dynamodb_calls.operations == ["Query", "BatchGetItem", "BatchWriteItem", "PutItem"]
+    # Whether the job was delivered and its attempts, the integration, its service, the level, the
+    # incident's progress and the target's health; the attempt with its count and marker; the progress.
+    assert dynamodb_calls.operations == ["BatchGetItem", "BatchWriteItem", "PutItem"]
 
 
 def test_an_integration_deactivated_after_the_alert_is_not_sent_to_even_by_a_warm_function(

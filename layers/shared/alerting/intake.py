@@ -125,6 +125,10 @@ def process_batch(
             continue
         by_monitor.setdefault(item.check.monitor_guid, []).append(item)
     records = deps.monitors.records(by_monitor)
+    try:
+        _read_config_ahead(by_monitor, records, deps)
+    except UnavailableError:
+        logger.warning("config not read ahead; each check reads its own", exc_info=True)
     results: list[IntakeResult] = []
     failed: set[str] = set()
     pending = _PendingJobs(deps.queue)
@@ -429,11 +433,31 @@ def _monitor_config(record: MonitorRecord, deps: IntakeDependencies) -> MonitorC
 
 
 def _integrations(config: MonitorConfig, cache: ConfigCache) -> dict[UUID, Integration]:
-    found: dict[UUID, Integration] = {}
-    for definition in config.definitions:
-        for attached in definition.level_integrations.values():
-            for level_integration in attached:
-                loaded = cache.integration(level_integration.integration_guid)
-                if loaded is not None:
-                    found[loaded.integration.integration_guid] = loaded.integration
-    return found
+    return cache.integrations(_integration_guids(config))
+
+
+def _integration_guids(config: MonitorConfig) -> set[UUID]:
+    return {
+        attached.integration_guid
+        for definition in config.definitions
+        for level in definition.level_integrations.values()
+        for attached in level
+    }
+
+
+def _read_config_ahead(
+    by_monitor: dict[UUID, list[ReceivedCheck]], records: dict[UUID, MonitorRecord], deps: IntakeDependencies
+) -> None:
+    """Reads the integrations of every monitor the batch may change in one request, so its checks find
+    them cached instead of reading their own. A clean monitor with no Confirmed check takes the steady
+    path, which reads no config."""
+    guids: set[UUID] = set()
+    for monitor_guid, items in by_monitor.items():
+        record = records.get(monitor_guid)
+        if record is None or (
+            record.state.is_clean
+            and all(item.check.error_level is not ErrorLevel.CONFIRMED for item in items)
+        ):
+            continue
+        guids |= _integration_guids(_monitor_config(record, deps))
+    deps.config.integrations(guids)

@@ -115,15 +115,14 @@ class _Sent:
 
 def attempt_delivery(job: DeliveryJob, deps: DeliveryDependencies) -> AttemptResult:
     """Send the job once (unless it already reached its target), record the attempt, say what is next."""
-    history = deps.log.history(job)
-    attempt = history.attempts + 1
-    if history.delivered:
+    began = time.perf_counter()
+    state = deps.state.read(job)
+    attempt = state.attempts + 1
+    if state.delivered:
         logger.info("already delivered: duplicate message acknowledged without sending", attempt=attempt)
         count(Metric.DELIVERY_DUPLICATES_SKIPPED)
         return AttemptResult(Outcome.DELIVERED)
     started_at = deps.clock()
-    began = time.perf_counter()
-    state = deps.state.read(job)
     found = state.integration
     health = state.health if deps.health else None
     if state.superseded:

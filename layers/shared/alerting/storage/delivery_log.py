@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -10,18 +9,10 @@ from uuid import UUID
 from alerting.errors import ConcurrentUpdateError
 from alerting.models.delivery import DeliveryAttempt, DeliveryJob
 from alerting.storage import keys
-from alerting.storage.dynamo import query_all, query_prefix, translated_errors
+from alerting.storage.dynamo import query_prefix, translated_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
-
-
-@dataclass(frozen=True)
-class JobHistory:
-    """What the log knows about one job before the next attempt."""
-
-    delivered: bool
-    attempts: int
 
 
 class DeliveryLog:
@@ -29,13 +20,13 @@ class DeliveryLog:
         self._table = table
         self._retention = retention
 
-    def record(
-        self, attempt: DeliveryAttempt, job: DeliveryJob | None = None, delivered: bool = False
-    ) -> None:
-        """Write one attempt; with its job, so the Messages API can resend it later.
+    def record(self, attempt: DeliveryAttempt, job: DeliveryJob, delivered: bool = False) -> None:
+        """Write one attempt (with its job, so the Messages API can resend it later) and the job's attempt
+        count; a delivered attempt also its delivered marker. One request, before the message is
+        acknowledged, so a redelivered copy is not sent again (`SendStates.read`).
 
-        A delivered attempt writes the delivered marker in the same request. Both are written before the
-        message is acknowledged, so a redelivered copy is not sent again (`history`)."""
+        Attempts are counted here rather than from the SQS receive count, which also grows when a
+        message is received only to be held back behind a failing one of its group."""
         key = keys.delivery_attempt(
             attempt.alert_guid,
             attempt.started_at,
@@ -45,51 +36,27 @@ class DeliveryLog:
             attempt.replay,
         )
         expires_at = int((attempt.started_at + self._retention).timestamp())
-        item: dict[str, Any] = {
-            **key,
-            "Attempt": attempt.model_dump_json(by_alias=True),
-            "ExpiresAt": expires_at,
-        }
-        if job is not None:
-            item["Job"] = job.model_dump_json(by_alias=True)
-        if not delivered or job is None:
-            with translated_errors():
-                self._table.put_item(Item=item)
-            return
-        marker = keys.delivered_marker(job.alert.alert_guid, job.integration_guid, job.target, job.replay)
-        # Unconditional: a copy of the job that got there first wrote the same marker; only its
-        # presence is ever read.
-        delivered_at = {**marker, "DeliveredAt": attempt.started_at.isoformat(), "ExpiresAt": expires_at}
+        alert, integration, target = job.alert.alert_guid, job.integration_guid, job.target
+        items: list[dict[str, Any]] = [
+            {
+                **key,
+                "Attempt": attempt.model_dump_json(by_alias=True),
+                "Job": job.model_dump_json(by_alias=True),
+                "ExpiresAt": expires_at,
+            },
+            {
+                **keys.job_attempts(alert, integration, target, job.replay),
+                "Attempts": attempt.attempt,
+                "ExpiresAt": expires_at,
+            },
+        ]
+        if delivered:
+            # Written only ever by a delivered attempt, so a failing copy of the job cannot undo it.
+            marker = keys.delivered_marker(alert, integration, target, job.replay)
+            items.append({**marker, "DeliveredAt": attempt.started_at.isoformat(), "ExpiresAt": expires_at})
         with translated_errors(), self._table.batch_writer() as batch:
-            batch.put_item(Item=item)
-            batch.put_item(Item=delivered_at)
-
-    def history(self, job: DeliveryJob) -> JobHistory:
-        """Whether an earlier copy of this job already reached its target (SQS delivers at least once),
-        and how many attempts it has had: one consistent query of the alert's partition.
-
-        Attempts are counted here rather than from the SQS receive count, which also grows when a
-        message is received only to be held back behind a failing one of its group."""
-        marker = keys.delivered_marker(job.alert.alert_guid, job.integration_guid, job.target, job.replay)
-        items = query_all(
-            self._table,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": keys.alert_partition(job.alert.alert_guid)},
-            ConsistentRead=True,
-        )
-        delivered = any(item["SK"] == marker["SK"] for item in items)
-        attempts = 0
-        for item in items:
-            if not str(item["SK"]).startswith("ATTEMPT#"):
-                continue
-            attempt = DeliveryAttempt.model_validate_json(str(item["Attempt"]))
-            if (attempt.integration_guid, attempt.target, attempt.replay) == (
-                job.integration_guid,
-                job.target,
-                job.replay,
-            ):
-                attempts += 1
-        return JobHistory(delivered, attempts)
+            for item in items:
+                batch.put_item(Item=item)
 
     def last_job(self, alert_guid: UUID, integration_guid: UUID, target: str) -> DeliveryJob | None:
         """The job of the alert's latest attempt at that target, to send it again."""

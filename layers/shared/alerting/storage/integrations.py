@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -16,7 +17,7 @@ from alerting.storage.config_repository import (
     Versioned,
     version_of,
 )
-from alerting.storage.dynamo import query_all, query_prefix, transact, translated_errors
+from alerting.storage.dynamo import get_many, query_all, query_prefix, transact, translated_errors
 
 if TYPE_CHECKING:
     pass
@@ -125,6 +126,16 @@ class Integrations(LinkedConfigRepository[Integration]):
                 }
             )
         return writes
+
+    def head(self, guid: UUID) -> Integration | None:
+        """The integration without its services; None if it was deleted."""
+        return self.heads([guid]).get(guid)
+
+    def heads(self, guids: Collection[UUID]) -> Mapping[UUID, Integration]:
+        """Those of the integrations that exist, without their services: one request per 100."""
+        items = get_many(self._table, [keys.integration(guid) for guid in guids])
+        found = [Integration.model_validate(item["Config"]) for item in items]
+        return {integration.integration_guid: integration for integration in found}
 
     def config(self, guid: UUID) -> IntegrationConfig | None:
         """The integration and its services in one query; None if it was deleted."""

@@ -19,6 +19,7 @@
     OPERATOR#<o>           LINK#<level item's PK>#<SK>          a level pages them (storage.level_links)
     ALERT#<a>              ATTEMPT#<time>#<integration>#<target>#<n>[#<replay>]   delivery log of one alert
     ALERT#<a>              DELIVERED#<integration>#<target>[#<replay>]   reached that target (idempotency)
+    ALERT#<a>              JOB#<integration>#<target>[#<replay>]   attempts made for that target
     EXTERNAL#<i>#<incident key>  SERVICENOW                     sys_id of the ServiceNow incident we opened
 
 (`<replay>` is set on a resent or redriven message: its own attempts and marker.)
@@ -130,6 +131,11 @@ def listing(kind: Kind, name: str, guid: UUID) -> dict[str, Any]:
 def delivered_marker(alert_guid: UUID, integration_guid: UUID, target: str, replay: str | None = None) -> Key:
     suffix = "" if replay is None else f"#{replay}"
     return {"PK": alert_partition(alert_guid), "SK": f"DELIVERED#{integration_guid}#{target}{suffix}"}
+
+
+def job_attempts(alert_guid: UUID, integration_guid: UUID, target: str, replay: str | None = None) -> Key:
+    suffix = "" if replay is None else f"#{replay}"
+    return {"PK": alert_partition(alert_guid), "SK": f"JOB#{integration_guid}#{target}{suffix}"}
 
 
 def incident_progress(incident_key: str, integration_guid: UUID, target: str) -> Key:

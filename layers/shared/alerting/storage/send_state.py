@@ -1,6 +1,7 @@
 """What a delivery attempt reads before it sends, in one consistent BatchGetItem.
 
-The integration (with the target's service, for types that send to services), the level's attachment of
+Whether the job already reached its target and how many attempts it had (the delivery log's items), the
+integration (with the target's service, for types that send to services), the level's attachment of
 it, the incident's progress at the target and the target's health. Read at send time, not from a warm
 function's cache: an integration deactivated or a level changed after the alert counts at once, and the
 attempt costs one request however many configurations a burst of alerts touches.
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SendState:
+    # An earlier copy of the job already reached the target (SQS delivers at least once).
+    delivered: bool
+    attempts: int
     # None once the integration is deleted.
     integration: IntegrationConfig | None
     # None once the level no longer attaches the integration (or the definition is deleted).
@@ -48,7 +52,9 @@ class SendStates:
         )
         progress = keys.incident_progress(alert.incident_key, job.integration_guid, job.target)
         health = keys.target_health(job.integration_guid, job.target)
-        wanted = [head, attached, progress, health]
+        marker = keys.delivered_marker(alert.alert_guid, job.integration_guid, job.target, job.replay)
+        tries = keys.job_attempts(alert.alert_guid, job.integration_guid, job.target, job.replay)
+        wanted = [marker, tries, head, attached, progress, health]
         service = _service_key(job)
         if service is not None:
             wanted.append(service)
@@ -61,7 +67,10 @@ class SendStates:
         service_item = item(service) if service is not None else None
         attached_item = item(attached)
         progress_item = item(progress)
+        tries_item = item(tries)
         return SendState(
+            delivered=item(marker) is not None,
+            attempts=int(tries_item["Attempts"]) if tries_item else 0,
             integration=integration_config(head_item, [service_item] if service_item else [])
             if head_item
             else None,
