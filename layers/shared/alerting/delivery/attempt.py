@@ -1,4 +1,4 @@
-"""One queued delivery job, straight through: history -> render -> sign -> send -> log -> health -> next step.
+"""One queued delivery job, straight through: state -> render -> sign -> send -> log -> health -> next step.
 
 Retries belong to the queue (the handler's batch glue): an attempt only says when the next one is due,
 or that the schedule is used up and the message goes to the dead-letter queue.
